@@ -1,0 +1,62 @@
+package com.example.profiles.core;
+
+import java.time.Duration;
+
+import jakarta.enterprise.context.ApplicationScoped;
+
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+
+/**
+ * The two measures every function reports: how each event ended, and the freshness lag (the
+ * event's time to the moment its change was written to the profile), per source.
+ */
+@ApplicationScoped
+public class ProfileMetrics {
+
+    public enum Outcome {
+        APPLIED, DUPLICATE, INVALID, FAILED;
+
+        String tag() {
+            return name().toLowerCase();
+        }
+    }
+
+    private final MeterRegistry registry;
+
+    public ProfileMetrics(MeterRegistry registry) {
+        this.registry = registry;
+    }
+
+    /**
+     * @param function the function name
+     * @param trigger how the event arrived: http, kafka, lambda
+     */
+    public void outcome(String function, String eventType, String trigger, Outcome outcome) {
+        Counter.builder("profile.events")
+                .description("Events received by the profile functions, by how they ended")
+                .tag("function", function)
+                .tag("type", eventType)
+                .tag("trigger", trigger)
+                .tag("outcome", outcome.tag())
+                .register(registry)
+                .increment();
+    }
+
+    public void freshnessLag(String source, long lagMillis) {
+        freshnessTimer(source).record(Duration.ofMillis(Math.max(0, lagMillis)));
+    }
+
+    /** The freshness timer of one source (exposed for reading in tests and the sweeper). */
+    public Timer freshnessTimer(String source) {
+        return Timer.builder("profile.freshness.lag")
+                .description("Time from an event's occurrence to its change being written to the profile")
+                .tag("source", source)
+                .publishPercentiles(0.5, 0.9, 0.99, 0.999)
+                .publishPercentileHistogram()
+                .minimumExpectedValue(Duration.ofMillis(1))
+                .maximumExpectedValue(Duration.ofHours(1))
+                .register(registry);
+    }
+}

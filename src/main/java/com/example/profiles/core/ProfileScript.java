@@ -1,0 +1,70 @@
+package com.example.profiles.core;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
+
+/**
+ * A Lua script from {@code src/main/resources/scripts}. Update scripts are prefixed with
+ * {@code update-prelude.lua}, the shared idempotency and freshness bookkeeping, so each function's
+ * script holds only its own state change and everything commits in one atomic step.
+ * The SHA-1 is computed here, so the script is called by SHA without asking Redis first.
+ */
+public final class ProfileScript {
+
+    private final String name;
+    private final String source;
+    private final String sha;
+
+    private ProfileScript(String name, String source) {
+        this.name = name;
+        this.source = source;
+        this.sha = sha1(source);
+    }
+
+    /** An event update script: the prelude followed by {@code scripts/<name>.lua}. */
+    public static ProfileScript update(String name) {
+        return new ProfileScript(name, read("update-prelude") + "\n" + read(name));
+    }
+
+    /** A script used as it is (reads, maintenance). */
+    public static ProfileScript plain(String name) {
+        return new ProfileScript(name, read(name));
+    }
+
+    public String name() {
+        return name;
+    }
+
+    public String source() {
+        return source;
+    }
+
+    public String sha() {
+        return sha;
+    }
+
+    private static String read(String name) {
+        String path = "scripts/" + name + ".lua";
+        try (InputStream in = ProfileScript.class.getClassLoader().getResourceAsStream(path)) {
+            if (in == null) {
+                throw new IllegalStateException(path + " is not on the class path");
+            }
+            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private static String sha1(String text) {
+        try {
+            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-1").digest(text.getBytes(StandardCharsets.UTF_8)));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-1 is part of every JRE", e);
+        }
+    }
+}

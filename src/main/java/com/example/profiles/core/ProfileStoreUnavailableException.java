@@ -1,0 +1,12 @@
+package com.example.profiles.core;
+
+/**
+ * Redis could not be reached or refused the command. The update script either ran entirely or not
+ * at all, so the event is safe to retry as it is.
+ */
+public class ProfileStoreUnavailableException extends RuntimeException {
+
+    public ProfileStoreUnavailableException(String message, Throwable cause) {
+        super(message, cause);
+    }
+}

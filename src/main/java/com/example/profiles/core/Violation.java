@@ -1,0 +1,10 @@
+package com.example.profiles.core;
+
+/** One reason an event was refused: the field it concerns (a property path, or "event") and why. */
+public record Violation(String field, String message) {
+
+    @Override
+    public String toString() {
+        return field + ": " + message;
+    }
+}

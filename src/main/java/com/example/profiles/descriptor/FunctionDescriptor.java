@@ -1,0 +1,15 @@
+package com.example.profiles.descriptor;
+
+import java.util.Map;
+
+/**
+ * What {@code functions/<name>/function.json} says about one deployable function: the single
+ * CloudEvent type that triggers it and where that event arrives from. The build ships these files,
+ * the runtime turns them into configuration, and infra/ reads the same files.
+ */
+public record FunctionDescriptor(String name, String eventType, Trigger trigger, Map<String, Object> settings) {
+
+    /** {@code kind} is "event" (a Kafka topic / Broker trigger) or "schedule" (a cron tick). */
+    public record Trigger(String kind, String topic, String deadLetterTopic, String schedule) {
+    }
+}

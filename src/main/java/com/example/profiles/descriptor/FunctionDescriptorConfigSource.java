@@ -1,0 +1,138 @@
+package com.example.profiles.descriptor;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.InputStreamReader;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+import org.eclipse.microprofile.config.spi.ConfigSource;
+
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+/**
+ * Turns every {@code functions/<name>/function.json} into default configuration, so a function's
+ * event type and topic are written once, in its folder:
+ * <ul>
+ * <li>{@code quarkus.funqy.knative-events.mapping.<name>.trigger} = the event type (Knative routing);</li>
+ * <li>{@code mp.messaging.incoming.<name>.*} = a Kafka consumer of the function's topic;</li>
+ * <li>{@code profiles.functions.<name>.event-type|topic|dead-letter-topic}, read by the code.</li>
+ * </ul>
+ * Its ordinal (200) is below application.properties (250), so any of these can be overridden there
+ * or by environment variables. The build writes {@code functions/index.txt} (see pom.xml) because
+ * a class path cannot list a folder inside a jar.
+ */
+public class FunctionDescriptorConfigSource implements ConfigSource {
+
+    static final String INDEX = "functions/index.txt";
+
+    private final Map<String, String> properties;
+
+    public FunctionDescriptorConfigSource() {
+        Map<String, String> props = new HashMap<>();
+        for (FunctionDescriptor descriptor : load(Thread.currentThread().getContextClassLoader())) {
+            props.putAll(configFor(descriptor));
+        }
+        this.properties = Map.copyOf(props);
+    }
+
+    /** Reads every descriptor listed in the index; an artifact without an index has no functions. */
+    public static List<FunctionDescriptor> load(ClassLoader loader) {
+        ObjectMapper mapper = new ObjectMapper().configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false);
+        List<FunctionDescriptor> descriptors = new ArrayList<>();
+        for (String name : readIndex(loader)) {
+            String path = "functions/" + name + "/function.json";
+            try (InputStream in = loader.getResourceAsStream(path)) {
+                if (in == null) {
+                    throw new IllegalStateException(INDEX + " names " + name + " but " + path + " is not on the class path");
+                }
+                FunctionDescriptor descriptor = mapper.readValue(in, FunctionDescriptor.class);
+                if (!name.equals(descriptor.name())) {
+                    throw new IllegalStateException(path + " says its name is '" + descriptor.name() + "'; it must match its folder");
+                }
+                descriptors.add(descriptor);
+            } catch (IOException e) {
+                throw new UncheckedIOException("Cannot read " + path, e);
+            }
+        }
+        return descriptors;
+    }
+
+    private static List<String> readIndex(ClassLoader loader) {
+        List<String> names = new ArrayList<>();
+        try (InputStream in = loader.getResourceAsStream(INDEX)) {
+            if (in == null) {
+                return names;
+            }
+            BufferedReader reader = new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8));
+            for (String line; (line = reader.readLine()) != null;) {
+                if (!line.isBlank()) {
+                    names.add(line.strip());
+                }
+            }
+            return names;
+        } catch (IOException e) {
+            throw new UncheckedIOException("Cannot read " + INDEX, e);
+        }
+    }
+
+    static Map<String, String> configFor(FunctionDescriptor d) {
+        Map<String, String> props = new HashMap<>();
+        String fn = d.name();
+        props.put("quarkus.funqy.knative-events.mapping." + fn + ".trigger", d.eventType());
+        props.put("quarkus.funqy.knative-events.mapping." + fn + ".response-type", d.eventType() + ".applied");
+        props.put("profiles.functions." + fn + ".event-type", d.eventType());
+        FunctionDescriptor.Trigger trigger = d.trigger();
+        if (trigger != null && trigger.topic() != null) {
+            String channel = "mp.messaging.incoming." + fn + ".";
+            props.put(channel + "connector", "smallrye-kafka");
+            props.put(channel + "topic", trigger.topic());
+            props.put(channel + "group.id", "profile-functions-" + fn);
+            // We read CloudEvents ourselves (binary and structured) with the CloudEvents SDK.
+            props.put(channel + "cloud-events", "false");
+            props.put(channel + "key.deserializer", "org.apache.kafka.common.serialization.ByteArrayDeserializer");
+            props.put(channel + "value.deserializer", "org.apache.kafka.common.serialization.ByteArrayDeserializer");
+            props.put(channel + "auto.offset.reset", "earliest");
+            // A record we cannot apply must stop the partition, never be skipped: see KafkaIntake.
+            props.put(channel + "failure-strategy", "fail");
+            props.put(channel + "commit-strategy", "throttled");
+            props.put("profiles.functions." + fn + ".topic", trigger.topic());
+            if (trigger.deadLetterTopic() != null) {
+                props.put("profiles.functions." + fn + ".dead-letter-topic", trigger.deadLetterTopic());
+            }
+        }
+        return props;
+    }
+
+    @Override
+    public Map<String, String> getProperties() {
+        return properties;
+    }
+
+    @Override
+    public Set<String> getPropertyNames() {
+        return properties.keySet();
+    }
+
+    @Override
+    public String getValue(String propertyName) {
+        return properties.get(propertyName);
+    }
+
+    @Override
+    public String getName() {
+        return "functions/*/function.json";
+    }
+
+    @Override
+    public int getOrdinal() {
+        return 200;
+    }
+}

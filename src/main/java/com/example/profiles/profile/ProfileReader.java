@@ -1,0 +1,83 @@
+package com.example.profiles.profile;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
+
+import jakarta.enterprise.context.ApplicationScoped;
+
+import com.example.profiles.core.CurrencyConverter;
+import com.example.profiles.core.EventClock;
+import com.example.profiles.core.ProfileKeys;
+import com.example.profiles.core.ProfileScript;
+import com.example.profiles.core.ProfileStore;
+import com.example.profiles.profile.ProfileView.CategoryAffinity;
+import com.example.profiles.profile.ProfileView.Purchases;
+import com.example.profiles.profile.ProfileView.RecentSku;
+import com.example.profiles.profile.ProfileView.SourceFreshness;
+
+import io.smallrye.mutiny.Uni;
+import io.vertx.mutiny.redis.client.Response;
+
+/** Reads one profile as a consistent snapshot (one script, one slot): the in-process Java API. */
+@ApplicationScoped
+public class ProfileReader {
+
+    private static final ProfileScript READ = ProfileScript.plain("read-profile");
+
+    private final ProfileStore store;
+    private final EventClock clock;
+    private final CurrencyConverter currencies;
+
+    public ProfileReader(ProfileStore store, EventClock clock, CurrencyConverter currencies) {
+        this.store = store;
+        this.clock = clock;
+        this.currencies = currencies;
+    }
+
+    /** The profile, or empty when the store holds nothing for this user. */
+    public Uni<Optional<ProfileView>> read(String userId) {
+        return store.run(READ, ProfileKeys.all(userId), List.of()).map(reply -> toView(userId, reply));
+    }
+
+    private Optional<ProfileView> toView(String userId, Response reply) {
+        Map<String, String> hash = new HashMap<>();
+        Response fields = reply.get(0);
+        for (int i = 0; i + 1 < fields.size(); i += 2) {
+            hash.put(fields.get(i).toString(), fields.get(i + 1).toString());
+        }
+        if (hash.isEmpty()) {
+            return Optional.empty();
+        }
+        Map<String, CategoryAffinity> affinity = new TreeMap<>();
+        Map<String, SourceFreshness> freshness = new TreeMap<>();
+        long now = clock.nowMillis();
+        hash.forEach((field, value) -> {
+            if (field.startsWith("affinity:") && field.endsWith(":count")) {
+                String category = field.substring("affinity:".length(), field.length() - ":count".length());
+                affinity.put(category, new CategoryAffinity(Long.parseLong(value), number(hash, "affinity:" + category + ":spend_minor")));
+            } else if (field.startsWith("src:") && field.endsWith(":written_at")) {
+                String source = field.substring("src:".length(), field.length() - ":written_at".length());
+                long writtenAt = Long.parseLong(value);
+                Long eventAt = hash.containsKey("src:" + source + ":event_at") ? number(hash, "src:" + source + ":event_at") : null;
+                freshness.put(source, new SourceFreshness(eventAt, writtenAt, Math.max(0, now - writtenAt)));
+            }
+        });
+        List<RecentSku> recent = new ArrayList<>();
+        Response skus = reply.get(1);
+        for (int i = 0; i + 1 < skus.size(); i += 2) {
+            recent.add(new RecentSku(skus.get(i).toString(), (long) Double.parseDouble(skus.get(i + 1).toString())));
+        }
+        Purchases purchases = new Purchases(number(hash, "purchase:count"), number(hash, "purchase:spend_minor"),
+                hash.containsKey("purchase:last_at") ? number(hash, "purchase:last_at") : null, hash.get("purchase:last_order"));
+        return Optional.of(new ProfileView(userId, number(hash, "version"), currencies.baseCurrency(), purchases, affinity, recent, freshness));
+    }
+
+    private static long number(Map<String, String> hash, String field) {
+        String value = hash.get(field);
+        return value == null ? 0 : Long.parseLong(value);
+    }
+}
