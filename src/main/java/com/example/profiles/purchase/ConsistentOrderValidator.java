@@ -3,23 +3,29 @@ package com.example.profiles.purchase;
 import java.math.BigDecimal;
 import java.util.Currency;
 
-import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import jakarta.inject.Provider;
 import jakarta.validation.ConstraintValidator;
 import jakarta.validation.ConstraintValidatorContext;
 
 import com.example.profiles.core.CurrencyConverter;
 import com.example.profiles.core.ProfileSettings;
 
-/** Checks {@link ConsistentOrder}; fields that are missing are left to their own constraints. */
-@ApplicationScoped
+/**
+ * Checks {@link ConsistentOrder}; fields that are missing are left to their own constraints.
+ * Quarkus makes constraint validators CDI beans, so the settings are injected.
+ */
 public class ConsistentOrderValidator implements ConstraintValidator<ConsistentOrder, PurchaseCompleted> {
 
-    private final CurrencyConverter converter;
-    private final ProfileSettings settings;
+    // Providers: Quarkus builds the validator factory at static init, before runtime configuration
+    // (and so ProfileSettings) exists; both are looked up when an order is validated.
+    private final Provider<CurrencyConverter> converters;
+    private final Provider<ProfileSettings> settingsProvider;
 
-    public ConsistentOrderValidator(CurrencyConverter converter, ProfileSettings settings) {
-        this.converter = converter;
-        this.settings = settings;
+    @Inject
+    public ConsistentOrderValidator(Provider<CurrencyConverter> converters, Provider<ProfileSettings> settings) {
+        this.converters = converters;
+        this.settingsProvider = settings;
     }
 
     @Override
@@ -27,6 +33,8 @@ public class ConsistentOrderValidator implements ConstraintValidator<ConsistentO
         if (order == null) {
             return true;
         }
+        CurrencyConverter converter = converters.get();
+        ProfileSettings settings = settingsProvider.get();
         context.disableDefaultConstraintViolation();
         boolean valid = true;
         int maxItems = settings.purchase().maxItems();
