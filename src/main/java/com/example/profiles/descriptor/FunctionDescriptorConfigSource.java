@@ -33,6 +33,9 @@ public class FunctionDescriptorConfigSource implements ConfigSource {
 
     static final String INDEX = "functions/index.txt";
 
+    /** Funqy's Knative keys only mean something (and are only recognised) in the Knative build. */
+    private static final boolean KNATIVE_BINDING = onClassPath("io.quarkus.funqy.knative.events.CloudEvent");
+
     private final Map<String, String> properties;
 
     public FunctionDescriptorConfigSource() {
@@ -86,8 +89,10 @@ public class FunctionDescriptorConfigSource implements ConfigSource {
     static Map<String, String> configFor(FunctionDescriptor d) {
         Map<String, String> props = new HashMap<>();
         String fn = d.name();
-        props.put("quarkus.funqy.knative-events.mapping." + fn + ".trigger", d.eventType());
-        props.put("quarkus.funqy.knative-events.mapping." + fn + ".response-type", d.eventType() + ".applied");
+        if (KNATIVE_BINDING) {
+            props.put("quarkus.funqy.knative-events.mapping." + fn + ".trigger", d.eventType());
+            props.put("quarkus.funqy.knative-events.mapping." + fn + ".response-type", d.eventType() + ".applied");
+        }
         props.put("profiles.functions." + fn + ".event-type", d.eventType());
         FunctionDescriptor.Trigger trigger = d.trigger();
         if (trigger != null && trigger.topic() != null) {
@@ -109,6 +114,15 @@ public class FunctionDescriptorConfigSource implements ConfigSource {
             }
         }
         return props;
+    }
+
+    private static boolean onClassPath(String className) {
+        try {
+            Class.forName(className, false, FunctionDescriptorConfigSource.class.getClassLoader());
+            return true;
+        } catch (ClassNotFoundException e) {
+            return false;
+        }
     }
 
     @Override
