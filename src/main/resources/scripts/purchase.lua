@@ -1,16 +1,23 @@
--- A completed purchase (after update-prelude.lua).
--- ARGV[5] order id    ARGV[6] order total in base minor units    ARGV[7] how many recent SKUs to keep
--- ARGV[8] n, the number of categories, then n triples: category, quantity, spend in base minor units
+-- A completed purchase (after update-prelude.lua and cart-lib.lua).
+-- ARGV[ARG] order id   [ARG+1] order total in base minor units   [ARG+2] how many recent SKUs to keep
+-- [ARG+3] the cart the order was placed from ('' if unknown)
+-- [ARG+4] n, the number of categories, then n triples: category, quantity, spend in base minor units
 -- then the order's distinct SKUs.
+if erased_since(event_time) then
+  return stale_result(false)
+end
+remember_event()
+local late = is_late('purchase')
 local recent = KEYS[3]
-local order_id = ARGV[5]
+local order_id = ARGV[ARG]
 
--- Additive aggregates: applied exactly once (the prelude saw to that), in any order.
+-- Additive aggregates: applied exactly once (the prelude saw to that), in any order, so an
+-- event behind the lateness bound is still safe to add.
 redis.call('HINCRBY', profile, 'purchase:count', 1)
-redis.call('HINCRBY', profile, 'purchase:spend_minor', ARGV[6])
+redis.call('HINCRBY', profile, 'purchase:spend_minor', ARGV[ARG + 1])
 
-local n = tonumber(ARGV[8])
-local i = 9
+local n = tonumber(ARGV[ARG + 4])
+local i = ARG + 5
 for _ = 1, n do
   local category = ARGV[i]
   redis.call('HINCRBY', profile, 'affinity:' .. category .. ':count', ARGV[i + 1])
@@ -30,7 +37,13 @@ end
 for j = i, #ARGV do
   redis.call('ZADD', recent, 'GT', event_time, ARGV[j])
 end
-redis.call('ZREMRANGEBYRANK', recent, 0, -(tonumber(ARGV[7]) + 1))
+redis.call('ZREMRANGEBYRANK', recent, 0, -(tonumber(ARGV[ARG + 2]) + 1))
+
+-- An order placed from the shopper's live cart converts it (see cart-lib.lua).
+local cart_id = ARGV[ARG + 3]
+if cart_id ~= '' and cart_apply({t = event_time, k = dedup_key, a = 'CONVERTED', cart = cart_id, order = order_id}) then
+  touch_source('cart')
+end
 
 touch_source('purchase')
-return applied_version()
+return applied_result(late)

@@ -1,27 +1,53 @@
 -- Shared head of every profile update script. ProfileScript.update() puts it in front of the
--- function's own script, so the idempotency record and the state change commit together: Redis
--- runs the whole script atomically, or (on error before any write) not at all.
+-- function's own script, so the idempotency record, the ordering checks and the state change
+-- commit together: Redis runs the whole script atomically.
 --
 -- KEYS[1] profile hash          profile:{userId}
 -- KEYS[2] applied events        profile:{userId}:applied      (zset: dedup key -> applied at, ms)
 -- KEYS[3] recently bought SKUs  profile:{userId}:recent-skus  (zset: sku -> purchase time, ms)
+-- KEYS[4] cart operations       profile:{userId}:cart-log     (zset, see cart-lib.lua)
+-- KEYS[5] erasure tombstone     profile:{userId}:erased       (hash: event_at, position)
 -- ARGV[1] dedup key (hash of CloudEvent source + id)   ARGV[2] now (ms)
--- ARGV[3] dedup retention (ms)                         ARGV[4] event time (ms)
--- ARGV[5..] the function script's own arguments
-local profile, applied = KEYS[1], KEYS[2]
+-- ARGV[3] dedup retention (ms)   ARGV[4] event time (ms)   ARGV[5] lateness bound (ms)
+-- ARGV[6..] the function script's own arguments (ARG is the index of the first)
+local profile, applied, erased_key = KEYS[1], KEYS[2], KEYS[5]
 local dedup_key = ARGV[1]
 local now = tonumber(ARGV[2])
 local retention = tonumber(ARGV[3])
 local event_time = tonumber(ARGV[4])
+local lateness = tonumber(ARGV[5])
+local ARG = 6
+
+local function version()
+  return tonumber(redis.call('HGET', profile, 'version') or '0')
+end
 
 if redis.call('ZSCORE', applied, dedup_key) then
   -- A re-delivery: change nothing, report the current version.
-  return {'duplicate', tonumber(redis.call('HGET', profile, 'version') or '0')}
+  return {'duplicate', version(), 0}
 end
--- Forget ids older than the retention window, so the index stays bounded per user.
-redis.call('ZREMRANGEBYSCORE', applied, '-inf', now - retention)
-redis.call('ZADD', applied, now, dedup_key)
-redis.call('PEXPIRE', applied, retention)
+
+-- Remembers this event as seen; ids older than the retention window are forgotten, so the
+-- index stays bounded per user.
+local function remember_event()
+  redis.call('ZREMRANGEBYSCORE', applied, '-inf', now - retention)
+  redis.call('ZADD', applied, now, dedup_key)
+  redis.call('PEXPIRE', applied, retention)
+end
+
+-- True when the profile was erased by a change at or after time t: such an event must not
+-- bring any data back (and is not remembered either: nothing about an erased user is kept).
+local function erased_since(t)
+  local erased_at = redis.call('HGET', erased_key, 'event_at')
+  return erased_at ~= false and tonumber(erased_at) >= t
+end
+
+-- True when this event is older than the newest applied event of the source by more than the
+-- lateness bound. Must be asked before touch_source() moves the newest time.
+local function is_late(source)
+  local newest = tonumber(redis.call('HGET', profile, 'src:' .. source .. ':event_at') or '-1')
+  return newest >= 0 and event_time < newest - lateness
+end
 
 -- Records, per source (field group), the newest event time applied and when it was written:
 -- readers and the sweeper judge freshness from these two fields.
@@ -34,6 +60,10 @@ local function touch_source(source)
   redis.call('HSET', profile, 'src:' .. source .. ':written_at', now)
 end
 
-local function applied_version()
-  return {'applied', redis.call('HINCRBY', profile, 'version', 1)}
+local function applied_result(late)
+  return {'applied', redis.call('HINCRBY', profile, 'version', 1), late and 1 or 0}
+end
+
+local function stale_result(late)
+  return {'stale', version(), late and 1 or 0}
 end

@@ -53,6 +53,9 @@ public class EventIntake {
         String expectedType = eventType(function);
         return Uni.createFrom().deferred(() -> {
             Decoded<T> event = decode.get();
+            if (event.data() == null && function.ignoresEmptyEvents()) {
+                return Uni.createFrom().item(ApplyResult.ignored(event.meta().id()));
+            }
             if (event.meta().type() != null && !expectedType.equals(event.meta().type())) {
                 throw new InvalidEventException("type", "function " + function.name() + " takes only " + expectedType
                         + " events, not " + event.meta().type());
@@ -60,8 +63,12 @@ public class EventIntake {
             validation.check(event.data());
             ProfileUpdate update = function.toUpdate(event.data(), event.meta());
             return updater.apply(update, event.meta());
-        }).invoke(result -> metrics.outcome(function.name(), expectedType, trigger,
-                result.duplicate() ? Outcome.DUPLICATE : Outcome.APPLIED))
+        }).invoke(result -> {
+            metrics.outcome(function.name(), expectedType, trigger, Outcome.of(result.status()));
+            if (result.late()) {
+                metrics.late(function.name(), expectedType);
+            }
+        })
                 .onFailure().invoke(failure -> {
                     if (failure instanceof InvalidEventException) {
                         metrics.outcome(function.name(), expectedType, trigger, Outcome.INVALID);

@@ -20,4 +20,12 @@ public interface ProfileEventFunction<T> {
      * cannot see (an unknown exchange rate, a time too far in the future).
      */
     ProfileUpdate toUpdate(T data, EventMeta meta);
+
+    /**
+     * Whether an event without data is a normal, ignorable message (a Debezium tombstone follows
+     * every delete) rather than an invalid one.
+     */
+    default boolean ignoresEmptyEvents() {
+        return false;
+    }
 }

@@ -27,8 +27,22 @@ public final class ProfileKeys {
         return profile(userId) + ":recent-skus";
     }
 
+    /** Cart operations inside the lateness window, replayed in event-time order (see cart-lib.lua). */
+    public static String cartLog(String userId) {
+        return profile(userId) + ":cart-log";
+    }
+
+    /**
+     * After an erasure, the only trace of the user: the erasing change's time and source position,
+     * so that an older event arriving later cannot bring the profile back. Expires with the dedup
+     * retention window.
+     */
+    public static String erasure(String userId) {
+        return profile(userId) + ":erased";
+    }
+
     /** Every key of the user, in the order the Lua scripts expect them as KEYS[1..n]. */
     public static List<String> all(String userId) {
-        return List.of(profile(userId), appliedEvents(userId), recentSkus(userId));
+        return List.of(profile(userId), appliedEvents(userId), recentSkus(userId), cartLog(userId), erasure(userId));
     }
 }

@@ -16,7 +16,11 @@ import io.micrometer.core.instrument.Timer;
 public class ProfileMetrics {
 
     public enum Outcome {
-        APPLIED, DUPLICATE, INVALID, FAILED;
+        APPLIED, DUPLICATE, STALE, IGNORED, ERASED, INVALID, FAILED;
+
+        static Outcome of(ApplyResult.Status status) {
+            return valueOf(status.name());
+        }
 
         String tag() {
             return name().toLowerCase();
@@ -40,6 +44,16 @@ public class ProfileMetrics {
                 .tag("type", eventType)
                 .tag("trigger", trigger)
                 .tag("outcome", outcome.tag())
+                .register(registry)
+                .increment();
+    }
+
+    /** Events applied although they came later than the lateness bound (they are also counted by outcome). */
+    public void late(String function, String eventType) {
+        Counter.builder("profile.events.late")
+                .description("Events that arrived later than the lateness bound behind their source's newest event")
+                .tag("function", function)
+                .tag("type", eventType)
                 .register(registry)
                 .increment();
     }

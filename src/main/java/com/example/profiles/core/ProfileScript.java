@@ -26,9 +26,16 @@ public final class ProfileScript {
         this.sha = sha1(source);
     }
 
-    /** An event update script: the prelude followed by {@code scripts/<name>.lua}. */
-    public static ProfileScript update(String name) {
-        return new ProfileScript(name, read("update-prelude") + "\n" + read(name));
+    /**
+     * An event update script: the prelude, then shared Lua libraries (e.g. {@code cart-lib}), then
+     * {@code scripts/<name>.lua}.
+     */
+    public static ProfileScript update(String name, String... libraries) {
+        StringBuilder source = new StringBuilder(read("update-prelude")).append('\n');
+        for (String library : libraries) {
+            source.append(read(library)).append('\n');
+        }
+        return new ProfileScript(name, source.append(read(name)).toString());
     }
 
     /** A script used as it is (reads, maintenance). */

@@ -29,6 +29,14 @@ public interface ProfileSettings {
     @WithDefault("P7D")
     Duration dedupRetention();
 
+    /**
+     * How far behind the newest event of a source an event may arrive and still be placed in
+     * event-time order (the cart replays operations inside this window). Later events are applied
+     * where that is safe (additive purchase aggregates), skipped otherwise, and counted as late.
+     */
+    @WithDefault("PT10M")
+    Duration lateness();
+
     /** The largest event payload, in bytes, any trigger accepts. */
     @WithDefault("65536")
     int maxPayloadBytes();

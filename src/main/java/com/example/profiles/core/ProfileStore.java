@@ -1,6 +1,5 @@
 package com.example.profiles.core;
 
-import java.util.ArrayList;
 import java.util.List;
 
 import jakarta.enterprise.context.ApplicationScoped;
@@ -11,8 +10,10 @@ import io.vertx.mutiny.redis.client.Response;
 
 /**
  * Runs profile scripts in Redis by SHA. Redis forgets scripts when it restarts (or on SCRIPT
- * FLUSH); then the first call answers NOSCRIPT and we load the script once and call it again.
- * Every other failure means the script did not run, so it is reported as retryable.
+ * FLUSH, or on a cluster node that never saw them); then the call answers NOSCRIPT and we send
+ * the script once with EVAL, which runs it and caches it on the node that owns the keys (SCRIPT
+ * LOAD has no key, so on a cluster it could land on another node). Every other failure means the
+ * script did not run, so it is reported as retryable.
  */
 @ApplicationScoped
 public class ProfileStore {
@@ -36,22 +37,16 @@ public class ProfileStore {
         }
         return redis.execute("EVALSHA", evalArgs)
                 .onFailure(ProfileStore::isNoScript)
-                .recoverWithUni(() -> redis.execute("SCRIPT", "LOAD", script.source())
-                        .chain(() -> redis.execute("EVALSHA", evalArgs)))
+                .recoverWithUni(() -> {
+                    String[] withSource = evalArgs.clone();
+                    withSource[0] = script.source();
+                    return redis.execute("EVAL", withSource);
+                })
                 .onFailure().transform(e -> new ProfileStoreUnavailableException(
                         "Redis did not run script " + script.name() + ": " + e.getMessage(), e));
     }
 
     private static boolean isNoScript(Throwable failure) {
         return failure.getMessage() != null && failure.getMessage().startsWith("NOSCRIPT");
-    }
-
-    /** Convenience for scripts whose arguments are built incrementally. */
-    public static List<String> args(Object... values) {
-        List<String> list = new ArrayList<>(values.length);
-        for (Object value : values) {
-            list.add(String.valueOf(value));
-        }
-        return list;
     }
 }

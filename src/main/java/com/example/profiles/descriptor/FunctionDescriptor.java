@@ -9,7 +9,11 @@ import java.util.Map;
  */
 public record FunctionDescriptor(String name, String eventType, Trigger trigger, Map<String, Object> settings) {
 
-    /** {@code kind} is "event" (a Kafka topic / Broker trigger) or "schedule" (a cron tick). */
-    public record Trigger(String kind, String topic, String deadLetterTopic, String schedule) {
+    /**
+     * {@code kind} is "event" (a Kafka topic / Broker trigger) or "schedule" (a cron tick);
+     * {@code format} is how records of the topic are encoded: "cloudevents" (default) or
+     * "debezium-json" (plain Debezium change events, as a Debezium connector writes them).
+     */
+    public record Trigger(String kind, String topic, String deadLetterTopic, String schedule, String format) {
     }
 }

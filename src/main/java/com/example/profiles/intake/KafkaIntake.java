@@ -45,10 +45,18 @@ public class KafkaIntake {
         this.settings = settings;
     }
 
+    /** Consumes a record holding a CloudEvent (binary or structured mode). */
     public <T> Uni<Void> consume(ProfileEventFunction<T> function, Message<byte[]> record) {
+        return consume(function, record, (topic, partition, offset, headers, key, value) -> decoder.decode(function, headers, value));
+    }
+
+    /** Consumes a record in the function's own format. */
+    public <T> Uni<Void> consume(ProfileEventFunction<T> function, Message<byte[]> record, RecordDecoder<T> recordDecoder) {
         IncomingKafkaRecordMetadata<?, ?> kafka = record.getMetadata(IncomingKafkaRecordMetadata.class)
                 .orElseThrow(() -> new IllegalStateException("not a Kafka record"));
-        return intake.apply(function, () -> decoder.decode(function, kafka.getHeaders(), record.getPayload()), TRIGGER)
+        byte[] key = kafka.getKey() instanceof byte[] bytes ? bytes : null;
+        return intake.apply(function, () -> recordDecoder.decode(kafka.getTopic(), kafka.getPartition(), kafka.getOffset(),
+                kafka.getHeaders(), key, record.getPayload()), TRIGGER)
                 .onFailure(ProfileStoreUnavailableException.class)
                 .retry().withBackOff(Duration.ofMillis(100), Duration.ofSeconds(5)).indefinitely()
                 .replaceWithVoid()

@@ -1,6 +1,7 @@
 package com.example.profiles.profile;
 
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -14,10 +15,17 @@ import com.example.profiles.core.EventClock;
 import com.example.profiles.core.ProfileKeys;
 import com.example.profiles.core.ProfileScript;
 import com.example.profiles.core.ProfileStore;
+import com.example.profiles.profile.ProfileView.Cart;
+import com.example.profiles.profile.ProfileView.CartLine;
 import com.example.profiles.profile.ProfileView.CategoryAffinity;
+import com.example.profiles.profile.ProfileView.Customer;
 import com.example.profiles.profile.ProfileView.Purchases;
 import com.example.profiles.profile.ProfileView.RecentSku;
 import com.example.profiles.profile.ProfileView.SourceFreshness;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.redis.client.Response;
@@ -31,11 +39,13 @@ public class ProfileReader {
     private final ProfileStore store;
     private final EventClock clock;
     private final CurrencyConverter currencies;
+    private final ObjectMapper mapper;
 
-    public ProfileReader(ProfileStore store, EventClock clock, CurrencyConverter currencies) {
+    public ProfileReader(ProfileStore store, EventClock clock, CurrencyConverter currencies, ObjectMapper mapper) {
         this.store = store;
         this.clock = clock;
         this.currencies = currencies;
+        this.mapper = mapper;
     }
 
     /** The profile, or empty when the store holds nothing for this user. */
@@ -73,7 +83,39 @@ public class ProfileReader {
         }
         Purchases purchases = new Purchases(number(hash, "purchase:count"), number(hash, "purchase:spend_minor"),
                 hash.containsKey("purchase:last_at") ? number(hash, "purchase:last_at") : null, hash.get("purchase:last_order"));
-        return Optional.of(new ProfileView(userId, number(hash, "version"), currencies.baseCurrency(), purchases, affinity, recent, freshness));
+        return Optional.of(new ProfileView(userId, number(hash, "version"), currencies.baseCurrency(), purchases, affinity, recent,
+                cart(hash), customer(hash), freshness));
+    }
+
+    private Cart cart(Map<String, String> hash) {
+        if (!hash.containsKey("cart:id")) {
+            return null;
+        }
+        List<CartLine> lines = new ArrayList<>();
+        try {
+            JsonNode json = mapper.readTree(hash.getOrDefault("cart:lines", "{}"));
+            json.fields().forEachRemaining(line -> lines.add(new CartLine(line.getKey(), line.getValue().path("c").asText(),
+                    line.getValue().path("q").asLong(), line.getValue().path("p").asLong())));
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("cart:lines of a profile is not JSON", e);
+        }
+        lines.sort(Comparator.comparing(CartLine::sku));
+        String order = hash.get("cart:order");
+        return new Cart(hash.get("cart:id"), hash.get("cart:status"), lines, number(hash, "cart:items"), number(hash, "cart:value_minor"),
+                number(hash, "cart:updated_at"), order == null || order.isEmpty() ? null : order);
+    }
+
+    private static Customer customer(Map<String, String> hash) {
+        if (!hash.containsKey("customer:position")) {
+            return null;
+        }
+        Map<String, String> attributes = new TreeMap<>();
+        hash.forEach((field, value) -> {
+            if (field.startsWith("customer:") && !field.equals("customer:position") && !field.equals("customer:op")) {
+                attributes.put(field.substring("customer:".length()), value);
+            }
+        });
+        return new Customer(attributes, hash.get("customer:position"));
     }
 
     private static long number(Map<String, String> hash, String field) {

@@ -1,7 +1,7 @@
 package com.example.profiles.purchase;
 
 import java.math.BigDecimal;
-import java.util.Currency;
+import java.util.Optional;
 
 import jakarta.inject.Inject;
 import jakarta.inject.Provider;
@@ -9,7 +9,9 @@ import jakarta.validation.ConstraintValidator;
 import jakarta.validation.ConstraintValidatorContext;
 
 import com.example.profiles.core.CurrencyConverter;
+import com.example.profiles.core.CurrencyRules;
 import com.example.profiles.core.ProfileSettings;
+import com.example.profiles.core.Violations;
 
 /**
  * Checks {@link ConsistentOrder}; fields that are missing are left to their own constraints.
@@ -39,24 +41,21 @@ public class ConsistentOrderValidator implements ConstraintValidator<ConsistentO
         boolean valid = true;
         int maxItems = settings.purchase().maxItems();
         if (order.items() != null && order.items().size() > maxItems) {
-            valid = violation(context, "items", "an order may have at most " + maxItems + " items, this one has " + order.items().size());
+            valid = Violations.add(context, "items", "an order may have at most " + maxItems + " items, this one has " + order.items().size());
         }
-        Currency currency = currency(order.currency());
         if (order.currency() != null && order.currency().matches("[A-Z]{3}")) {
-            if (currency == null) {
-                valid = violation(context, "currency", order.currency() + " is not an ISO-4217 currency code");
-            } else if (!converter.converts(order.currency())) {
-                valid = violation(context, "currency", "no exchange rate is configured for " + order.currency()
-                        + " (base currency " + converter.baseCurrency() + ")");
+            Optional<String> problem = CurrencyRules.problemWith(order.currency(), converter);
+            if (problem.isPresent()) {
+                valid = Violations.add(context, "currency", problem.get());
             }
         }
-        if (currency != null && order.total() != null && order.total().stripTrailingZeros().scale() > Math.max(0, currency.getDefaultFractionDigits())) {
-            valid = violation(context, "total", "has more decimal places than " + currency.getCurrencyCode() + " allows");
+        if (order.total() != null && CurrencyRules.finerThanMinorUnit(order.total(), order.currency())) {
+            valid = Violations.add(context, "total", "has more decimal places than " + order.currency() + " allows");
         }
         if (order.total() != null && order.items() != null && order.items().stream().allMatch(ConsistentOrderValidator::priced)) {
             BigDecimal sum = order.items().stream().map(LineItem::lineTotal).reduce(BigDecimal.ZERO, BigDecimal::add);
             if (sum.compareTo(order.total()) != 0) {
-                valid = violation(context, "total", "is " + order.total().toPlainString() + " but the lines add up to " + sum.toPlainString());
+                valid = Violations.add(context, "total", "is " + order.total().toPlainString() + " but the lines add up to " + sum.toPlainString());
             }
         }
         return valid;
@@ -64,26 +63,5 @@ public class ConsistentOrderValidator implements ConstraintValidator<ConsistentO
 
     private static boolean priced(LineItem item) {
         return item != null && item.quantity() != null && item.unitPrice() != null;
-    }
-
-    private static Currency currency(String code) {
-        if (code == null) {
-            return null;
-        }
-        try {
-            return Currency.getInstance(code);
-        } catch (IllegalArgumentException notIso) {
-            return null;
-        }
-    }
-
-    private static boolean violation(ConstraintValidatorContext context, String field, String message) {
-        context.buildConstraintViolationWithTemplate(escape(message)).addPropertyNode(field).addConstraintViolation();
-        return false;
-    }
-
-    /** Our messages are literal text; braces and $ would otherwise be read as EL / parameters. */
-    private static String escape(String message) {
-        return message.replace("\\", "\\\\").replace("{", "\\{").replace("}", "\\}").replace("$", "\\$");
     }
 }

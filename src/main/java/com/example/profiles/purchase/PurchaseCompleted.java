@@ -19,12 +19,15 @@ import com.example.profiles.core.UserId;
  * The data of a {@code com.example.commerce.purchase.completed.v1} CloudEvent: an order the shopper
  * completed. {@code total} must equal the sum of the lines (tax and shipping, if counted, are lines).
  *
+ * @param cartId the live cart the order was placed from, if known: that cart is then marked
+ *        converted and emptied
  * @param occurredAt when the order completed; when absent, the CloudEvent {@code time} is used
  */
 @ConsistentOrder
 public record PurchaseCompleted(
         @NotNull @UserId String userId,
         @NotBlank @Size(max = 128) String orderId,
+        @Size(min = 1, max = 128) String cartId,
         Instant occurredAt,
         @NotNull @Pattern(regexp = "[A-Z]{3}", message = "must be an ISO-4217 code such as EUR") String currency,
         @NotEmpty List<@NotNull @Valid LineItem> items,

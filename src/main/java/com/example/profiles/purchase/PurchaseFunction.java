@@ -34,7 +34,7 @@ import io.smallrye.mutiny.Uni;
 public class PurchaseFunction implements ProfileEventFunction<PurchaseCompleted> {
 
     public static final String NAME = "purchase";
-    private static final ProfileScript SCRIPT = ProfileScript.update("purchase");
+    private static final ProfileScript SCRIPT = ProfileScript.update("purchase", "cart-lib");
 
     private final CurrencyConverter currencies;
     private final EventClock clock;
@@ -81,10 +81,11 @@ public class PurchaseFunction implements ProfileEventFunction<PurchaseCompleted>
             skus.add(item.sku());
         }
 
-        List<String> args = new ArrayList<>(4 + 3 * byCategory.size() + skus.size());
+        List<String> args = new ArrayList<>(5 + 3 * byCategory.size() + skus.size());
         args.add(order.orderId());
         args.add(Long.toString(totalMinor));
         args.add(Integer.toString(settings.purchase().recentSkus()));
+        args.add(order.cartId() == null ? "" : order.cartId());
         args.add(Integer.toString(byCategory.size()));
         byCategory.forEach((category, quantityAndSpend) -> {
             args.add(category);

@@ -4,8 +4,13 @@ import com.example.profiles.core.ApplyResult;
 import com.example.profiles.core.EventIntake;
 import com.example.profiles.core.EventIntake.Decoded;
 import com.example.profiles.core.EventMeta;
+import com.example.profiles.cart.CartChanged;
+import com.example.profiles.cart.CartFunction;
+import com.example.profiles.customer.CustomerChangeFunction;
 import com.example.profiles.purchase.PurchaseCompleted;
 import com.example.profiles.purchase.PurchaseFunction;
+
+import com.fasterxml.jackson.databind.JsonNode;
 
 import io.quarkus.funqy.Context;
 import io.quarkus.funqy.Funq;
@@ -24,10 +29,14 @@ public class KnativeFunctions {
 
     private final EventIntake intake;
     private final PurchaseFunction purchases;
+    private final CartFunction carts;
+    private final CustomerChangeFunction customers;
 
-    public KnativeFunctions(EventIntake intake, PurchaseFunction purchases) {
+    public KnativeFunctions(EventIntake intake, PurchaseFunction purchases, CartFunction carts, CustomerChangeFunction customers) {
         this.intake = intake;
         this.purchases = purchases;
+        this.carts = carts;
+        this.customers = customers;
     }
 
     /**
@@ -37,6 +46,25 @@ public class KnativeFunctions {
     @Funq(PurchaseFunction.NAME)
     public Uni<ApplyResult> purchase(PurchaseCompleted order, @Context CloudEvent<PurchaseCompleted> event) {
         return intake.apply(purchases, () -> new Decoded<>(order, meta(event)), TRIGGER);
+    }
+
+    /**
+     * Takes a {@code com.example.commerce.cart.changed.v1} event (item added, item removed, quantity
+     * set, cart cleared) and returns what applying it did.
+     */
+    @Funq(CartFunction.NAME)
+    public Uni<ApplyResult> cart(CartChanged change, @Context CloudEvent<CartChanged> event) {
+        return intake.apply(carts, () -> new Decoded<>(change, meta(event)), TRIGGER);
+    }
+
+    /**
+     * Takes a {@code com.example.customers.changed.v1} event whose data is a Debezium change event
+     * of the customers table (plain or schema-wrapped; no data for a tombstone) and returns what
+     * applying it did: APPLIED, STALE (an older change), ERASED (a delete) or IGNORED (a tombstone).
+     */
+    @Funq(CustomerChangeFunction.NAME)
+    public Uni<ApplyResult> customer(JsonNode change, @Context CloudEvent<JsonNode> event) {
+        return intake.apply(customers, () -> customers.fromJson(change, meta(event)), TRIGGER);
     }
 
     static EventMeta meta(CloudEvent<?> event) {

@@ -1,0 +1,34 @@
+package com.example.profiles.cart;
+
+import java.math.BigDecimal;
+import java.time.Instant;
+
+import jakarta.validation.constraints.Digits;
+import jakarta.validation.constraints.Max;
+import jakarta.validation.constraints.NotBlank;
+import jakarta.validation.constraints.NotNull;
+import jakarta.validation.constraints.Pattern;
+import jakarta.validation.constraints.PositiveOrZero;
+import jakarta.validation.constraints.Size;
+
+import com.example.profiles.core.UserId;
+
+/**
+ * The data of a {@code com.example.commerce.cart.changed.v1} CloudEvent. Which fields are needed
+ * depends on the action (see {@link ConsistentCartChange}): a line change names the SKU; adding
+ * or setting a positive quantity also gives category, unit price and currency.
+ *
+ * @param occurredAt when the change happened; when absent, the CloudEvent {@code time} is used
+ */
+@ConsistentCartChange
+public record CartChanged(
+        @NotNull @UserId String userId,
+        @NotBlank @Size(max = 128) String cartId,
+        @NotNull CartAction action,
+        @Size(min = 1, max = 64) @Pattern(regexp = "[^\\p{Cntrl}]*", message = "must not contain control characters") String sku,
+        @Size(min = 1, max = 64) @Pattern(regexp = "[^:\\p{Cntrl}]*", message = "must not contain ':' or control characters") String category,
+        @PositiveOrZero @Max(100_000) Integer quantity,
+        @PositiveOrZero @Digits(integer = 12, fraction = 4) BigDecimal unitPrice,
+        @Pattern(regexp = "[A-Z]{3}", message = "must be an ISO-4217 code such as EUR") String currency,
+        Instant occurredAt) {
+}

@@ -1,0 +1,16 @@
+-- A cart change (after update-prelude.lua and cart-lib.lua).
+-- ARGV[ARG] action   [ARG+1] cart id   [ARG+2] sku ('' for CART_CLEARED)   [ARG+3] category
+-- [ARG+4] quantity   [ARG+5] unit price in base minor units
+if erased_since(event_time) then
+  return stale_result(false)
+end
+remember_event()
+local late = is_late('cart')
+local op = {t = event_time, k = dedup_key, a = ARGV[ARG], cart = ARGV[ARG + 1], sku = ARGV[ARG + 2],
+  cat = ARGV[ARG + 3], q = tonumber(ARGV[ARG + 4]), p = tonumber(ARGV[ARG + 5])}
+if not cart_apply(op) then
+  -- Older than the cart's base: its place in the order is gone, so it is skipped (and counted).
+  return stale_result(true)
+end
+touch_source('cart')
+return applied_result(late)
