@@ -88,7 +88,9 @@ public class ProfileReader {
     }
 
     private Cart cart(Map<String, String> hash) {
-        if (!hash.containsKey("cart:id")) {
+        // A purchase naming a cart the profile never saw leaves an empty cart id: no cart to show.
+        String cartId = hash.get("cart:id");
+        if (cartId == null || cartId.isEmpty()) {
             return null;
         }
         List<CartLine> lines = new ArrayList<>();
@@ -101,7 +103,7 @@ public class ProfileReader {
         }
         lines.sort(Comparator.comparing(CartLine::sku));
         String order = hash.get("cart:order");
-        return new Cart(hash.get("cart:id"), hash.get("cart:status"), lines, number(hash, "cart:items"), number(hash, "cart:value_minor"),
+        return new Cart(cartId, hash.get("cart:status"), lines, number(hash, "cart:items"), number(hash, "cart:value_minor"),
                 number(hash, "cart:updated_at"), order == null || order.isEmpty() ? null : order);
     }
 

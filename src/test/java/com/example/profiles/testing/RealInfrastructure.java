@@ -49,11 +49,7 @@ public class RealInfrastructure implements QuarkusTestResourceLifecycleManager {
             } else if (!redis.isRunning()) {
                 redis.restart(); // a test stopped it and did not bring it back
             }
-            if (kafka == null || !kafka.isRunning()) {
-                kafka = KafkaBroker.start();
-            }
-            List<String> topics = FunctionTopics.fromProject();
-            kafka.createTopics(topics.toArray(String[]::new));
+            kafka = kafkaWithFunctionTopics(kafka);
             return Map.of(
                     "quarkus.redis.hosts", redis.uri(),
                     "kafka.bootstrap.servers", kafka.bootstrapServers());
@@ -97,6 +93,28 @@ public class RealInfrastructure implements QuarkusTestResourceLifecycleManager {
         synchronized (LOCK) {
             return new Infrastructure(redis, kafka);
         }
+    }
+
+    /**
+     * {@code broker} if it runs, else a newly started one, with the topics of every
+     * {@code functions/*}{@code /function.json} created. Shared with {@link RealClusterInfrastructure}.
+     */
+    static KafkaBroker kafkaWithFunctionTopics(KafkaBroker broker) {
+        KafkaBroker running = broker != null && broker.isRunning() ? broker : KafkaBroker.start();
+        try {
+            List<String> topics = FunctionTopics.fromProject();
+            running.createTopics(topics.toArray(String[]::new));
+        } catch (RuntimeException e) {
+            if (running != broker) {
+                try {
+                    running.stop(); // nobody holds it yet, so nothing else would stop it
+                } catch (RuntimeException suppressed) {
+                    e.addSuppressed(suppressed);
+                }
+            }
+            throw e;
+        }
+        return running;
     }
 
     private static void addShutdownHookOnce() {

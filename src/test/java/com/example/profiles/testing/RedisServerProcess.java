@@ -11,10 +11,12 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
 
 /**
  * A real {@code redis-server} running as a child process of this JVM, bound to 127.0.0.1 on a port
@@ -48,21 +50,34 @@ public final class RedisServerProcess implements AutoCloseable {
 
     private final Path executable;
     private final int port;
+    /** Options after the standard ones, e.g. for a cluster node; the same on every {@link #restart()}. */
+    private final List<String> extraArgs;
     private Process process;
     private Process watchdog;
     private Path workDir;
 
-    private RedisServerProcess(Path executable, int port) {
+    private RedisServerProcess(Path executable, int port, List<String> extraArgs) {
         this.executable = executable;
         this.port = port;
+        this.extraArgs = List.copyOf(extraArgs);
     }
 
     /** Starts a server on a free loopback port and returns once it answers PING. */
     public static RedisServerProcess start() {
+        return start(List::of);
+    }
+
+    /**
+     * Like {@link #start()}, with more {@code redis-server} options after the standard ones (a later
+     * option wins over an earlier one). {@code extraArgs} is asked once per start attempt, so options
+     * that name a port (e.g. {@code --cluster-port}) can take a fresh one when an attempt fails; the
+     * options of the attempt that succeeded are kept for {@link #restart()}.
+     */
+    static RedisServerProcess start(Supplier<List<String>> extraArgs) {
         Path executable = findOnPath("redis-server");
         IllegalStateException last = null;
         for (int attempt = 0; attempt < START_ATTEMPTS; attempt++) {
-            RedisServerProcess server = new RedisServerProcess(executable, LoopbackPorts.freePort());
+            RedisServerProcess server = new RedisServerProcess(executable, LoopbackPorts.freePort(), extraArgs.get());
             try {
                 server.launch();
                 return server;
@@ -133,14 +148,16 @@ public final class RedisServerProcess implements AutoCloseable {
     private synchronized void launch() {
         workDir = TempDirs.create("redis-server-");
         Path log = workDir.resolve("redis.log");
-        ProcessBuilder builder = new ProcessBuilder(
+        List<String> command = new ArrayList<>(List.of(
                 executable.toString(),
                 "--port", Integer.toString(port),
                 "--bind", LoopbackPorts.HOST,
                 "--daemonize", "no",
                 "--save", "",
                 "--appendonly", "no",
-                "--dir", workDir.toString())
+                "--dir", workDir.toString()));
+        command.addAll(extraArgs);
+        ProcessBuilder builder = new ProcessBuilder(command)
                 .directory(workDir.toFile())
                 .redirectErrorStream(true)
                 .redirectOutput(log.toFile());

@@ -1,0 +1,25 @@
+package com.example.profiles.ordering;
+
+import org.junit.jupiter.api.Tag;
+
+import com.example.profiles.testing.ClusterInfrastructure;
+import com.example.profiles.testing.InjectClusterInfrastructure;
+import com.example.profiles.testing.RealClusterInfrastructure;
+
+import io.quarkus.test.common.WithTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+
+/** The generated stream against a real 3-master Redis Cluster: every script stays in one slot. */
+@QuarkusTest
+@Tag("knative")
+@WithTestResource(RealClusterInfrastructure.class)
+class EventOrderingClusterIT extends EventStreamCheck {
+
+    @InjectClusterInfrastructure
+    ClusterInfrastructure infrastructure;
+
+    @Override
+    String kafkaBootstrap() {
+        return infrastructure.kafka().bootstrapServers();
+    }
+}

@@ -1,0 +1,25 @@
+package com.example.profiles.ordering;
+
+import org.junit.jupiter.api.Tag;
+
+import com.example.profiles.testing.Infrastructure;
+import com.example.profiles.testing.InjectInfrastructure;
+import com.example.profiles.testing.RealInfrastructure;
+
+import io.quarkus.test.common.WithTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+
+/** The generated stream against a single Redis node. */
+@QuarkusTest
+@Tag("knative")
+@WithTestResource(RealInfrastructure.class)
+class EventOrderingIT extends EventStreamCheck {
+
+    @InjectInfrastructure
+    Infrastructure infrastructure;
+
+    @Override
+    String kafkaBootstrap() {
+        return infrastructure.kafka().bootstrapServers();
+    }
+}

@@ -1,0 +1,8 @@
+package com.example.profiles.testing;
+
+/**
+ * The real servers a test runs against when Redis is a cluster, injected into a field annotated
+ * with {@link InjectClusterInfrastructure} by {@link RealClusterInfrastructure}.
+ */
+public record ClusterInfrastructure(RedisClusterProcess cluster, KafkaBroker kafka) {
+}
