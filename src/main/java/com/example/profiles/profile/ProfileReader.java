@@ -34,6 +34,9 @@ import io.vertx.mutiny.redis.client.Response;
 @ApplicationScoped
 public class ProfileReader {
 
+    /** The read function's name: its folder in functions/ and its Funqy name. */
+    public static final String FUNCTION = "profile";
+
     private static final ProfileScript READ = ProfileScript.plain("read-profile");
 
     private final ProfileStore store;
@@ -46,6 +49,11 @@ public class ProfileReader {
         this.clock = clock;
         this.currencies = currencies;
         this.mapper = mapper;
+    }
+
+    /** The profile, or a {@link ProfileNotFoundException} failure when the store holds nothing for this user. */
+    public Uni<ProfileView> require(String userId) {
+        return read(userId).map(profile -> profile.orElseThrow(() -> new ProfileNotFoundException(userId)));
     }
 
     /** The profile, or empty when the store holds nothing for this user. */

@@ -14,6 +14,7 @@ import com.example.profiles.core.InvalidEventException;
 import com.example.profiles.core.ProfileSettings;
 import com.example.profiles.core.ProfileStoreUnavailableException;
 import com.example.profiles.core.Violation;
+import com.example.profiles.profile.ProfileNotFoundException;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
@@ -75,6 +76,10 @@ public class HttpErrors {
             }
             if (cause instanceof JsonProcessingException json) {
                 respond(ctx, 400, "invalid event", List.of(new Violation("data", "is not valid JSON for this event: " + json.getOriginalMessage())));
+                return;
+            }
+            if (cause instanceof ProfileNotFoundException notFound) {
+                respond(ctx, 404, notFound.getMessage(), List.of());
                 return;
             }
             if (cause instanceof ProfileStoreUnavailableException unavailable) {

@@ -4,9 +4,13 @@ import com.example.profiles.core.ApplyResult;
 import com.example.profiles.core.EventIntake;
 import com.example.profiles.core.EventIntake.Decoded;
 import com.example.profiles.core.EventMeta;
+import com.example.profiles.core.EventValidation;
 import com.example.profiles.cart.CartChanged;
 import com.example.profiles.cart.CartFunction;
 import com.example.profiles.customer.CustomerChangeFunction;
+import com.example.profiles.profile.ProfileReader;
+import com.example.profiles.profile.ProfileRequest;
+import com.example.profiles.profile.ProfileView;
 import com.example.profiles.purchase.PurchaseCompleted;
 import com.example.profiles.purchase.PurchaseFunction;
 
@@ -31,12 +35,17 @@ public class KnativeFunctions {
     private final PurchaseFunction purchases;
     private final CartFunction carts;
     private final CustomerChangeFunction customers;
+    private final ProfileReader reader;
+    private final EventValidation validation;
 
-    public KnativeFunctions(EventIntake intake, PurchaseFunction purchases, CartFunction carts, CustomerChangeFunction customers) {
+    public KnativeFunctions(EventIntake intake, PurchaseFunction purchases, CartFunction carts, CustomerChangeFunction customers,
+            ProfileReader reader, EventValidation validation) {
         this.intake = intake;
         this.purchases = purchases;
         this.carts = carts;
         this.customers = customers;
+        this.reader = reader;
+        this.validation = validation;
     }
 
     /**
@@ -65,6 +74,16 @@ public class KnativeFunctions {
     @Funq(CustomerChangeFunction.NAME)
     public Uni<ApplyResult> customer(JsonNode change, @Context CloudEvent<JsonNode> event) {
         return intake.apply(customers, () -> customers.fromJson(change, meta(event)), TRIGGER);
+    }
+
+    /**
+     * Takes a {@code com.example.profiles.profile.requested.v1} event ({@code {"userId": ...}}) and
+     * returns the profile with per-source freshness, or answers 404 when there is none.
+     */
+    @Funq(ProfileReader.FUNCTION)
+    public Uni<ProfileView> profile(ProfileRequest request) {
+        validation.check(request);
+        return reader.require(request.userId());
     }
 
     static EventMeta meta(CloudEvent<?> event) {
