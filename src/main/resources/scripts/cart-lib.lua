@@ -17,11 +17,14 @@ end
 
 local function cart_step(state, op)
   if op.a == 'CONVERTED' then
-    if state.id == op.cart then
-      state.lines = {}
-      state.status = 'converted'
-      state.order = op.order
+    if state.id ~= op.cart then
+      -- An order from another cart: it stays in the log (a late operation may yet make that
+      -- cart the live one) but changes nothing now, not even the cart's time.
+      return
     end
+    state.lines = {}
+    state.status = 'converted'
+    state.order = op.order
   else
     if state.id ~= op.cart then
       -- Another cart id: the shopper started a new cart, which replaces the old one.
@@ -51,8 +54,10 @@ local function cart_step(state, op)
   end
 end
 
--- Places one operation in the cart's history. Returns false, changing nothing, when the
--- operation is older than the base: the lateness window for it has closed.
+-- Places one operation in the cart's history and writes the replayed cart. Returns false,
+-- changing nothing, when the operation is older than the base: the lateness window for it has
+-- closed. The cart source's freshness (src:cart:*) follows the replayed cart: its event time is
+-- the newest operation in effect, and it counts as written only when the cart changed.
 local function cart_apply(op)
   local base = cart_decode(redis.call('HGET', profile, 'cart:base'))
   if op.t < base.t then
@@ -85,9 +90,22 @@ local function cart_apply(op)
     value = value + line.q * line.p
     items = items + line.q
   end
-  redis.call('HSET', profile, 'cart:base', base_json,
-    'cart:id', state.id, 'cart:status', state.status, 'cart:order', state.order,
+  local view = {'cart:id', state.id, 'cart:status', state.status, 'cart:order', state.order,
     'cart:lines', next(state.lines) and cjson.encode(state.lines) or '{}',
-    'cart:value_minor', value, 'cart:items', items, 'cart:updated_at', state.updated)
+    'cart:value_minor', string.format('%.0f', value), 'cart:items', string.format('%.0f', items),
+    'cart:updated_at', string.format('%.0f', state.updated)}
+  local old = redis.call('HMGET', profile, view[1], view[3], view[5], view[7], view[9], view[11], view[13])
+  local changed = false
+  for j = 1, 7 do
+    if old[j] ~= view[2 * j] then
+      changed = true
+    end
+  end
+  redis.call('HSET', profile, 'cart:base', base_json)
+  -- A profile that never had a cart (an order naming an unknown cart) gets no cart fields.
+  if changed and state.id ~= '' then
+    redis.call('HSET', profile, unpack(view))
+    redis.call('HSET', profile, 'src:cart:event_at', state.updated, 'src:cart:written_at', now)
+  end
   return true
 end

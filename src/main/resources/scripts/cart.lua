@@ -12,5 +12,4 @@ if not cart_apply(op) then
   -- Older than the cart's base: its place in the order is gone, so it is skipped (and counted).
   return stale_result(true)
 end
-touch_source('cart')
 return applied_result(late)

@@ -41,8 +41,8 @@ redis.call('ZREMRANGEBYRANK', recent, 0, -(tonumber(ARGV[ARG + 2]) + 1))
 
 -- An order placed from the shopper's live cart converts it (see cart-lib.lua).
 local cart_id = ARGV[ARG + 3]
-if cart_id ~= '' and cart_apply({t = event_time, k = dedup_key, a = 'CONVERTED', cart = cart_id, order = order_id}) then
-  touch_source('cart')
+if cart_id ~= '' then
+  cart_apply({t = event_time, k = dedup_key, a = 'CONVERTED', cart = cart_id, order = order_id})
 end
 
 touch_source('purchase')

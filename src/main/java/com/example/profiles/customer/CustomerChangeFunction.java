@@ -1,9 +1,11 @@
 package com.example.profiles.customer;
 
 import java.io.IOException;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
@@ -12,10 +14,12 @@ import org.eclipse.microprofile.reactive.messaging.Acknowledgment;
 import org.eclipse.microprofile.reactive.messaging.Incoming;
 import org.eclipse.microprofile.reactive.messaging.Message;
 
+import com.example.profiles.core.EventClock;
 import com.example.profiles.core.EventIntake;
 import com.example.profiles.core.EventIntake.Decoded;
 import com.example.profiles.core.EventMeta;
 import com.example.profiles.core.InvalidEventException;
+import com.example.profiles.core.JsonProblems;
 import com.example.profiles.core.ProfileEventFunction;
 import com.example.profiles.core.ProfileScript;
 import com.example.profiles.core.ProfileSettings;
@@ -41,15 +45,17 @@ public class CustomerChangeFunction implements ProfileEventFunction<DebeziumChan
     private static final ProfileScript SCRIPT = ProfileScript.update("customer");
 
     private final CustomerSettings settings;
+    private final EventClock clock;
     private final KeyedHash hash;
     private final ObjectMapper mapper;
     private final KafkaIntake kafka;
     private final EventIntake intake;
     private final int maxPayloadBytes;
 
-    public CustomerChangeFunction(CustomerSettings settings, KeyedHash hash, ObjectMapper mapper, KafkaIntake kafka, EventIntake intake,
-            ProfileSettings profileSettings) {
+    public CustomerChangeFunction(CustomerSettings settings, EventClock clock, KeyedHash hash, ObjectMapper mapper, KafkaIntake kafka,
+            EventIntake intake, ProfileSettings profileSettings) {
         this.settings = settings;
+        this.clock = clock;
         this.hash = hash;
         this.mapper = mapper;
         this.kafka = kafka;
@@ -100,14 +106,14 @@ public class CustomerChangeFunction implements ProfileEventFunction<DebeziumChan
         try {
             change = mapper.treeToValue(envelope, DebeziumChange.class);
         } catch (JsonProcessingException e) {
-            throw new InvalidEventException("data", "is not a Debezium change event: " + firstLine(e.getOriginalMessage()));
+            throw new InvalidEventException(List.of(JsonProblems.violation(e)));
         }
         DebeziumChange.Source source = change.source();
         if (source == null || source.lsn() == null) {
             return new Decoded<>(change, transport); // validation names what is missing
         }
-        String id = source.schema() + "." + source.table() + "@" + source.lsn() + "/" + (source.txId() == null ? 0 : source.txId());
-        String origin = "debezium:" + source.name() + "/" + source.db();
+        String id = source.table() + "@" + source.lsn() + "/" + (source.txId() == null ? 0 : source.txId());
+        String origin = "debezium:" + Objects.requireNonNullElse(source.name(), "connector") + "/" + Objects.requireNonNullElse(source.db(), "db");
         return new Decoded<>(change, new EventMeta(id, origin, transport.type(), transport.time()));
     }
 
@@ -129,7 +135,8 @@ public class CustomerChangeFunction implements ProfileEventFunction<DebeziumChan
     @Override
     public ProfileUpdate toUpdate(DebeziumChange change, EventMeta meta) {
         DebeziumChange.Source source = change.source();
-        long eventTime = source.tsMs();
+        // The commit time is the event time; like any event time it may not lie in the future.
+        long eventTime = clock.eventTimeMillis(Instant.ofEpochMilli(source.tsMs()), meta);
         String userId = change.row().get(settings.idColumn()).toString();
         List<String> args = new ArrayList<>();
         args.add(change.op());

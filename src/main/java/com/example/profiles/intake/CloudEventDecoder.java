@@ -3,6 +3,7 @@ package com.example.profiles.intake;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
+import java.util.List;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
@@ -12,6 +13,7 @@ import org.apache.kafka.common.header.internals.RecordHeaders;
 import com.example.profiles.core.EventIntake.Decoded;
 import com.example.profiles.core.EventMeta;
 import com.example.profiles.core.InvalidEventException;
+import com.example.profiles.core.JsonProblems;
 import com.example.profiles.core.ProfileEventFunction;
 import com.example.profiles.core.ProfileSettings;
 import com.fasterxml.jackson.core.JsonProcessingException;
@@ -58,7 +60,7 @@ public class CloudEventDecoder {
         try {
             data = mapper.readValue(event.getData().toBytes(), function.dataType());
         } catch (JsonProcessingException e) {
-            throw new InvalidEventException("data", "is not valid JSON for " + function.dataType().getSimpleName() + ": " + e.getOriginalMessage());
+            throw new InvalidEventException(List.of(JsonProblems.violation(e)));
         } catch (IOException e) {
             throw new InvalidEventException("data", "cannot be read: " + e.getMessage());
         }

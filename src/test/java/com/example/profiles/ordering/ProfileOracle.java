@@ -147,12 +147,10 @@ final class ProfileOracle {
         }
         s.eventAt.merge("purchase", t, Math::max);
         String cart = (String) data.get("cartId");
-        if (cart != null) {
-            if (s.cartId.equals(cart)) {
-                s.lines = new HashMap<>();
-                s.cartStatus = "converted";
-                s.cartOrder = order;
-            }
+        if (cart != null && !s.cartId.isEmpty() && s.cartId.equals(cart)) {
+            s.lines = new HashMap<>();
+            s.cartStatus = "converted";
+            s.cartOrder = order;
             s.cartUpdated = Math.max(s.cartUpdated, t);
             s.eventAt.merge("cart", t, Math::max);
         }
