@@ -10,10 +10,12 @@ import java.util.Map;
 public record FunctionDescriptor(String name, String eventType, Trigger trigger, Map<String, Object> settings) {
 
     /**
-     * {@code kind} is "event" (a Kafka topic / Broker trigger) or "schedule" (a cron tick);
+     * {@code kind} is "event" (a Kafka topic / Broker trigger), "request" (asked over HTTP) or
+     * "schedule" (a tick: {@code schedule} is the cron for Knative's PingSource and the local
+     * runtime, {@code scheduleExpression} the same cadence for EventBridge Scheduler);
      * {@code format} is how records of the topic are encoded: "cloudevents" (default) or
      * "debezium-json" (plain Debezium change events, as a Debezium connector writes them).
      */
-    public record Trigger(String kind, String topic, String deadLetterTopic, String schedule, String format) {
+    public record Trigger(String kind, String topic, String deadLetterTopic, String schedule, String scheduleExpression, String format) {
     }
 }

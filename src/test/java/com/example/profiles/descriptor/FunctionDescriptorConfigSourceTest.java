@@ -44,7 +44,7 @@ class FunctionDescriptorConfigSourceTest {
     @Test
     void aScheduledFunctionGetsNoKafkaConsumer() {
         FunctionDescriptor sweeper = new FunctionDescriptor("sweeper", "com.example.profiles.sweep.tick.v1",
-                new FunctionDescriptor.Trigger("schedule", null, null, "*/1 * * * *", null), Map.of());
+                new FunctionDescriptor.Trigger("schedule", null, null, "*/1 * * * *", "rate(1 minute)", null), Map.of());
         assertThat(FunctionDescriptorConfigSource.configFor(sweeper))
                 .containsEntry("profiles.functions.sweeper.event-type", "com.example.profiles.sweep.tick.v1")
                 .doesNotContainKey("mp.messaging.incoming.sweeper.topic");
