@@ -5,7 +5,9 @@
 -- cart is replayed from the base; operations that fall behind the horizon are folded into it.
 -- The result is written to cart:* fields of the profile for readers.
 -- Operations: ITEM_ADDED (adds q), ITEM_REMOVED, QUANTITY_SET (q, 0 removes), CART_CLEARED,
--- CONVERTED (a purchase of this cart: clears it and marks it converted).
+-- CONVERTED (a purchase of this cart: clears it and marks it converted), and the sweeper's
+-- ABANDONED (an active cart left alone too long) and EXPIRED (an abandoned cart, cleared). The
+-- sweeper's operations are not the shopper's: they do not move the cart's time.
 local cart_log = KEYS[4]
 
 local function cart_decode(json)
@@ -16,6 +18,15 @@ local function cart_decode(json)
 end
 
 local function cart_step(state, op)
+  if op.a == 'ABANDONED' or op.a == 'EXPIRED' then
+    if state.id == op.cart and op.a == 'ABANDONED' and state.status == 'active' then
+      state.status = 'abandoned'
+    elseif state.id == op.cart and op.a == 'EXPIRED' and state.status == 'abandoned' then
+      state.lines = {}
+      state.status = 'expired'
+    end
+    return
+  end
   if op.a == 'CONVERTED' then
     if state.id ~= op.cart then
       -- An order from another cart: it stays in the log (a late operation may yet make that

@@ -31,7 +31,16 @@ public final class ProfileScript {
      * {@code scripts/<name>.lua}.
      */
     public static ProfileScript update(String name, String... libraries) {
-        StringBuilder source = new StringBuilder(read("update-prelude")).append('\n');
+        return composed("update-prelude", name, libraries);
+    }
+
+    /** A sweeper check-and-act script: {@code sweep-prelude.lua}, libraries, then the script. */
+    public static ProfileScript sweep(String name, String... libraries) {
+        return composed("sweep-prelude", name, libraries);
+    }
+
+    private static ProfileScript composed(String prelude, String name, String... libraries) {
+        StringBuilder source = new StringBuilder(read(prelude)).append('\n');
         for (String library : libraries) {
             source.append(read(library)).append('\n');
         }

@@ -6,6 +6,8 @@ import java.util.List;
 import jakarta.enterprise.context.ApplicationScoped;
 
 import com.example.profiles.core.ApplyResult.Status;
+import com.example.profiles.freshness.FreshnessIndex;
+import com.example.profiles.freshness.LagWindows;
 
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.redis.client.Response;
@@ -19,13 +21,18 @@ import io.vertx.mutiny.redis.client.Response;
 public class ProfileUpdater {
 
     private final ProfileStore store;
+    private final FreshnessIndex freshness;
+    private final LagWindows lagWindows;
     private final EventClock clock;
     private final ProfileMetrics metrics;
     private final String retentionMillis;
     private final String latenessMillis;
 
-    public ProfileUpdater(ProfileStore store, EventClock clock, ProfileMetrics metrics, ProfileSettings settings) {
+    public ProfileUpdater(ProfileStore store, EventClock clock, ProfileMetrics metrics, ProfileSettings settings, FreshnessIndex freshness,
+            LagWindows lagWindows) {
         this.store = store;
+        this.freshness = freshness;
+        this.lagWindows = lagWindows;
         this.clock = clock;
         this.metrics = metrics;
         this.retentionMillis = Long.toString(settings.dedupRetention().toMillis());
@@ -41,7 +48,22 @@ public class ProfileUpdater {
         args.add(latenessMillis);
         args.addAll(update.args());
         return store.run(update.script(), ProfileKeys.all(update.userId()), args)
-                .map(reply -> result(update, meta, reply));
+                .map(reply -> result(update, meta, reply))
+                .call(result -> index(update, result));
+    }
+
+    /**
+     * Keeps the freshness index and due queues in step (they live outside the user's slot, so not
+     * in the script). A duplicate repeats the index update: if it failed the first time, the retry
+     * that finds a duplicate repairs it. A stale event changes nothing, and must not put an erased
+     * user back in any index.
+     */
+    private Uni<Void> index(ProfileUpdate update, ApplyResult result) {
+        return switch (result.status()) {
+            case APPLIED, DUPLICATE -> freshness.recordApplied(update.userId(), update.source(), update.eventTimeMillis());
+            case ERASED -> freshness.forget(update.userId());
+            default -> Uni.createFrom().voidItem();
+        };
     }
 
     /** The scripts answer {status, version, late (0/1)}. */
@@ -51,8 +73,10 @@ public class ProfileUpdater {
         boolean late = reply.get(2).toInteger() == 1;
         long lag = 0;
         if (status == Status.APPLIED) {
-            lag = Math.max(0, clock.nowMillis() - update.eventTimeMillis());
+            long written = clock.nowMillis();
+            lag = Math.max(0, written - update.eventTimeMillis());
             metrics.freshnessLag(update.source(), lag);
+            lagWindows.record(update.source(), update.eventTimeMillis(), lag, written);
         }
         return new ApplyResult(update.userId(), meta.id(), status, status == Status.DUPLICATE, late, version, lag);
     }

@@ -13,6 +13,8 @@ import com.example.profiles.profile.ProfileRequest;
 import com.example.profiles.profile.ProfileView;
 import com.example.profiles.purchase.PurchaseCompleted;
 import com.example.profiles.purchase.PurchaseFunction;
+import com.example.profiles.sweeper.SweepReport;
+import com.example.profiles.sweeper.SweeperFunction;
 
 import com.fasterxml.jackson.databind.JsonNode;
 
@@ -37,9 +39,11 @@ public class KnativeFunctions {
     private final CustomerChangeFunction customers;
     private final ProfileReader reader;
     private final EventValidation validation;
+    private final SweeperFunction sweeper;
 
     public KnativeFunctions(EventIntake intake, PurchaseFunction purchases, CartFunction carts, CustomerChangeFunction customers,
-            ProfileReader reader, EventValidation validation) {
+            ProfileReader reader, EventValidation validation, SweeperFunction sweeper) {
+        this.sweeper = sweeper;
         this.intake = intake;
         this.purchases = purchases;
         this.carts = carts;
@@ -84,6 +88,16 @@ public class KnativeFunctions {
     public Uni<ProfileView> profile(ProfileRequest request) {
         validation.check(request);
         return reader.require(request.userId());
+    }
+
+    /**
+     * Takes a schedule tick ({@code dev.knative.sources.ping} from a PingSource) and runs one sweep
+     * of stale profile data; returns what the sweep did. A tick that finds another sweep running
+     * answers {@code "ran": false}.
+     */
+    @Funq(SweeperFunction.NAME)
+    public SweepReport sweeper(JsonNode tick) {
+        return sweeper.tick();
     }
 
     static EventMeta meta(CloudEvent<?> event) {

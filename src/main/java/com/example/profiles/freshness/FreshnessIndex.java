@@ -1,0 +1,98 @@
+package com.example.profiles.freshness;
+
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.zip.CRC32;
+
+import jakarta.enterprise.context.ApplicationScoped;
+
+import io.quarkus.redis.datasource.ReactiveRedisDataSource;
+import io.smallrye.mutiny.Uni;
+
+/**
+ * The structures that let the sweeper find stale data without scanning every profile. Both are
+ * sorted sets of user ids, split into shards whose keys carry their own hash tag, so they spread
+ * over a Redis Cluster's slots:
+ * <ul>
+ * <li>{@code freshness:{<source>:<shard>}}: per source, scored by the event time of its newest
+ * data; {@code ZCOUNT} gives how many profiles are stale;</li>
+ * <li>{@code due:{<queue>:<shard>}}: per policy step, scored by when the user's entry comes due;
+ * the sweeper reads only what is due, so a sweep costs what is stale, not what exists.</li>
+ * </ul>
+ * They live outside the user's slot, so they cannot change in the event's script: they are updated
+ * right after it with {@code ZADD GT}, which a retry or a re-delivery repeats harmlessly.
+ */
+@ApplicationScoped
+public class FreshnessIndex {
+
+    public static final String CART_ABANDON = "cart-abandon";
+    public static final String CART_CLEAR = "cart-clear";
+    public static final String CUSTOMER_REFRESH = "customer-refresh";
+    public static final String PROFILE_EXPIRE = "profile-expire";
+    /** The policy steps, in the order a sweep works through them. */
+    public static final List<String> QUEUES = List.of(CART_ABANDON, CART_CLEAR, CUSTOMER_REFRESH, PROFILE_EXPIRE);
+    public static final List<String> SOURCES = List.of("purchase", "cart", "customer");
+
+    private final ReactiveRedisDataSource redis;
+    private final FreshnessSettings settings;
+
+    public FreshnessIndex(ReactiveRedisDataSource redis, FreshnessSettings settings) {
+        this.redis = redis;
+        this.settings = settings;
+    }
+
+    public int shard(String userId) {
+        CRC32 crc = new CRC32();
+        crc.update(userId.getBytes(StandardCharsets.UTF_8));
+        return (int) (crc.getValue() % settings.shards());
+    }
+
+    public int shards() {
+        return settings.shards();
+    }
+
+    public static String indexKey(String source, int shard) {
+        return "freshness:{" + source + ":" + shard + "}";
+    }
+
+    public static String queueKey(String queue, int shard) {
+        return "due:{" + queue + ":" + shard + "}";
+    }
+
+    /** After an event of {@code source} was applied (or re-delivered): its data is as new as {@code eventTime}. */
+    public Uni<Void> recordApplied(String userId, String source, long eventTime) {
+        int shard = shard(userId);
+        List<Uni<?>> commands = new ArrayList<>(4);
+        commands.add(zaddGreater(indexKey(source, shard), eventTime, userId));
+        commands.add(zaddGreater(queueKey(PROFILE_EXPIRE, shard), eventTime + settings.profile().expireAfter().toMillis(), userId));
+        if (source.equals("cart")) {
+            commands.add(zaddGreater(queueKey(CART_ABANDON, shard), eventTime + settings.cart().abandonAfter().toMillis(), userId));
+        } else if (source.equals("customer")) {
+            // The shorter (active shopper) interval: the sweeper postpones inactive shoppers' entries.
+            commands.add(zaddGreater(queueKey(CUSTOMER_REFRESH, shard), eventTime + settings.customer().activeRefreshAfter().toMillis(), userId));
+        }
+        return Uni.combine().all().unis(commands).discardItems();
+    }
+
+    /** After an erasure or expiry: the user leaves every index and queue. */
+    public Uni<Void> forget(String userId) {
+        int shard = shard(userId);
+        List<Uni<?>> commands = new ArrayList<>();
+        for (String source : SOURCES) {
+            commands.add(redis.execute("ZREM", indexKey(source, shard), userId));
+        }
+        for (String queue : QUEUES) {
+            commands.add(redis.execute("ZREM", queueKey(queue, shard), userId));
+        }
+        return Uni.combine().all().unis(commands).discardItems();
+    }
+
+    public Uni<Void> schedule(String queue, String userId, long due) {
+        return zaddGreater(queueKey(queue, shard(userId)), due, userId).replaceWithVoid();
+    }
+
+    private Uni<?> zaddGreater(String key, long score, String member) {
+        return redis.execute("ZADD", key, "GT", Long.toString(score), member);
+    }
+}

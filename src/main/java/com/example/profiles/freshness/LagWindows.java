@@ -1,0 +1,95 @@
+package com.example.profiles.freshness;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.LongAccumulator;
+import java.util.concurrent.atomic.LongAdder;
+
+import jakarta.annotation.PreDestroy;
+import jakarta.enterprise.context.ApplicationScoped;
+
+import org.jboss.logging.Logger;
+
+import io.quarkus.redis.datasource.ReactiveRedisDataSource;
+import io.quarkus.scheduler.Scheduled;
+import io.smallrye.mutiny.Uni;
+
+/**
+ * The freshness lag of every instance, gathered where the sweeper can judge it: per source and
+ * minute, how many events were applied and how many of them took longer than the source's p99
+ * threshold (more than 1% over the threshold means the p99 is over it), and when the newest event
+ * of each source happened. Counted in memory and added to Redis every few seconds (a few commands
+ * per source, not per event): {@code freshness:lag:{<source>}} (hash, fields
+ * {@code <minute>:total} and {@code <minute>:over}, kept an hour) and {@code freshness:last-event}
+ * (zset: source to newest event time).
+ */
+@ApplicationScoped
+public class LagWindows {
+
+    private static final Logger LOG = Logger.getLogger(LagWindows.class);
+    public static final String LAST_EVENT_KEY = "freshness:last-event";
+    static final long MINUTE = 60_000;
+
+    private final ReactiveRedisDataSource redis;
+    private final FreshnessSettings settings;
+    /** source -> minute -> {total, over} */
+    private final Map<String, Map<Long, LongAdder[]>> pending = new ConcurrentHashMap<>();
+    private final Map<String, LongAccumulator> newest = new ConcurrentHashMap<>();
+
+    public LagWindows(ReactiveRedisDataSource redis, FreshnessSettings settings) {
+        this.redis = redis;
+        this.settings = settings;
+    }
+
+    public static String lagKey(String source) {
+        return "freshness:lag:{" + source + "}";
+    }
+
+    public void record(String source, long eventTime, long lagMillis, long writtenAt) {
+        FreshnessSettings.Source config = settings.sources().get(source);
+        long threshold = config == null ? Long.MAX_VALUE : config.lagP99Threshold().toMillis();
+        LongAdder[] counts = pending.computeIfAbsent(source, s -> new ConcurrentHashMap<>())
+                .computeIfAbsent(writtenAt / MINUTE, m -> new LongAdder[] { new LongAdder(), new LongAdder() });
+        counts[0].increment();
+        if (lagMillis > threshold) {
+            counts[1].increment();
+        }
+        newest.computeIfAbsent(source, s -> new LongAccumulator(Math::max, Long.MIN_VALUE)).accumulate(eventTime);
+    }
+
+    /** Adds what was counted since the last flush to Redis. */
+    @Scheduled(every = "${profiles.freshness.flush-interval:5s}", concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
+    public Uni<Void> flush() {
+        List<Uni<?>> commands = new ArrayList<>();
+        pending.forEach((source, minutes) -> minutes.keySet().forEach(minute -> {
+            LongAdder[] counts = minutes.remove(minute);
+            long total = counts[0].sumThenReset();
+            long over = counts[1].sumThenReset();
+            String key = lagKey(source);
+            commands.add(redis.execute("HINCRBY", key, minute + ":total", Long.toString(total)));
+            if (over > 0) {
+                commands.add(redis.execute("HINCRBY", key, minute + ":over", Long.toString(over)));
+            }
+            commands.add(redis.execute("EXPIRE", key, "3600"));
+        }));
+        newest.forEach((source, time) -> {
+            long value = time.getThenReset();
+            if (value != Long.MIN_VALUE) {
+                commands.add(redis.execute("ZADD", LAST_EVENT_KEY, "GT", Long.toString(value), source));
+            }
+        });
+        if (commands.isEmpty()) {
+            return Uni.createFrom().voidItem();
+        }
+        return Uni.combine().all().unis(commands).discardItems()
+                .onFailure().invoke(e -> LOG.warnf("Could not add freshness lag counts to Redis (they are dropped): %s", e.getMessage()))
+                .onFailure().recoverWithNull().replaceWithVoid();
+    }
+
+    @PreDestroy
+    void flushOnShutdown() {
+        flush().await().indefinitely();
+    }
+}

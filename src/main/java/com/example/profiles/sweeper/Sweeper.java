@@ -1,0 +1,217 @@
+package com.example.profiles.sweeper;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.UUID;
+
+import jakarta.enterprise.context.ApplicationScoped;
+
+import org.jboss.logging.Logger;
+
+import com.example.profiles.core.EventClock;
+import com.example.profiles.core.ProfileKeys;
+import com.example.profiles.core.ProfileScript;
+import com.example.profiles.core.ProfileSettings;
+import com.example.profiles.core.ProfileStore;
+import com.example.profiles.freshness.FreshnessIndex;
+import com.example.profiles.freshness.FreshnessSettings;
+
+import io.quarkus.redis.datasource.RedisDataSource;
+import io.vertx.mutiny.redis.client.Response;
+import io.quarkus.redis.datasource.sortedset.ScoreRange;
+import io.quarkus.redis.datasource.sortedset.ScoredValue;
+import io.quarkus.redis.datasource.sortedset.ZRangeArgs;
+
+/**
+ * One sweep: takes the lease, works through the due queues (cart abandon, cart clear, customer
+ * refresh, profile expiry) shard by shard, and hands each due entry to its check-and-act script.
+ * Bounded by {@link SweeperSettings#maxEntries()} and the time budget; what is left waits for the
+ * next run. Safe when runs overlap (the lease keeps a second run out; the scripts would act once
+ * anyway) and when a run dies half-way (its entries are still due, its lease expires).
+ */
+@ApplicationScoped
+public class Sweeper {
+
+    private static final Logger LOG = Logger.getLogger(Sweeper.class);
+    static final String LEASE_KEY = "sweeper:lease";
+
+    private static final ProfileScript ABANDON = ProfileScript.sweep("sweep-cart-abandon", "cart-lib");
+    private static final ProfileScript CLEAR = ProfileScript.sweep("sweep-cart-clear", "cart-lib");
+    private static final ProfileScript REFRESH = ProfileScript.sweep("sweep-customer-refresh");
+    private static final ProfileScript EXPIRE = ProfileScript.sweep("sweep-expire");
+    private static final ProfileScript COMPARE_AND_REMOVE = ProfileScript.plain("compare-and-remove");
+    private static final ProfileScript RELEASE_LEASE = ProfileScript.plain("release-lease");
+
+    /** A due-queue entry as selected, with the score (due time, epoch ms) it had. */
+    public record DueEntry(String queue, int shard, String userId, long score) {
+    }
+
+    private final RedisDataSource redis;
+    private final ProfileStore store;
+    private final FreshnessIndex index;
+    private final FreshnessSettings freshness;
+    private final SweeperSettings settings;
+    private final ProfileSettings profileSettings;
+    private final EventClock clock;
+    private final RefreshRequests refreshRequests;
+    private final FreshnessAlerts alerts;
+
+    public Sweeper(RedisDataSource redis, ProfileStore store, FreshnessIndex index, FreshnessSettings freshness, SweeperSettings settings,
+            ProfileSettings profileSettings, EventClock clock, RefreshRequests refreshRequests, FreshnessAlerts alerts) {
+        this.redis = redis;
+        this.store = store;
+        this.index = index;
+        this.freshness = freshness;
+        this.settings = settings;
+        this.profileSettings = profileSettings;
+        this.clock = clock;
+        this.refreshRequests = refreshRequests;
+        this.alerts = alerts;
+    }
+
+    /** Runs one sweep, then evaluates the freshness alerts. Blocking: call it on a worker thread. */
+    public SweepReport sweep() {
+        return sweep(settings.maxEntries());
+    }
+
+    /** One sweep that examines at most {@code maxEntries} due entries. */
+    public SweepReport sweep(int maxEntries) {
+        String runId = UUID.randomUUID().toString();
+        long started = System.nanoTime();
+        // One command, so a run that dies right after taking the lease still lets it expire.
+        boolean leased = redis.execute("SET", LEASE_KEY, runId, "NX", "PX", Long.toString(settings.lease().toMillis())) != null;
+        if (!leased) {
+            LOG.debugf("Sweep %s skipped: another sweep holds the lease", runId);
+            return new SweepReport(runId, false, 0, Map.of(), 0, false);
+        }
+        Map<String, Integer> actions = new TreeMap<>();
+        int touched = 0;
+        boolean complete = true;
+        long deadline = started + settings.timeBudget().toNanos();
+        try {
+            work: for (String queue : FreshnessIndex.QUEUES) {
+                for (int shard = 0; shard < index.shards(); shard++) {
+                    while (true) {
+                        int room = Math.min(settings.batchSize(), maxEntries - touched);
+                        if (room <= 0 || System.nanoTime() > deadline) {
+                            complete = false;
+                            break work;
+                        }
+                        List<DueEntry> due = selectDue(queue, shard, clock.nowMillis(), room);
+                        if (due.isEmpty()) {
+                            break;
+                        }
+                        for (DueEntry entry : due) {
+                            actions.merge(queue + ":" + act(entry), 1, Integer::sum);
+                            touched++;
+                        }
+                        if (due.size() < room) {
+                            break;
+                        }
+                    }
+                }
+            }
+            alerts.evaluate();
+        } finally {
+            store.run(RELEASE_LEASE, List.of(LEASE_KEY), List.of(runId)).await().atMost(Duration.ofSeconds(5));
+        }
+        long millis = (System.nanoTime() - started) / 1_000_000;
+        LOG.infof("Sweep %s: %d due entries in %d ms %s%s", runId, touched, millis, actions, complete ? "" : " (more left for the next run)");
+        return new SweepReport(runId, true, touched, actions, millis, complete);
+    }
+
+    /** The entries of one queue shard that are due at {@code now}, oldest first. */
+    public List<DueEntry> selectDue(String queue, int shard, long now, int limit) {
+        List<ScoredValue<String>> due = redis.sortedSet(String.class).zrangebyscoreWithScores(FreshnessIndex.queueKey(queue, shard),
+                ScoreRange.from(Double.NEGATIVE_INFINITY, (double) now), new ZRangeArgs().limit(0, limit));
+        List<DueEntry> entries = new java.util.ArrayList<>(due.size());
+        for (ScoredValue<String> entry : due) {
+            entries.add(new DueEntry(queue, shard, entry.value(), (long) entry.score()));
+        }
+        return entries;
+    }
+
+    /** Checks one entry against the profile and acts on it; answers the decision. */
+    public String act(DueEntry entry) {
+        long now = clock.nowMillis();
+        String user = entry.userId();
+        return switch (entry.queue()) {
+            case FreshnessIndex.CART_ABANDON -> {
+                Decision d = run(ABANDON, user, now, freshness.cart().abandonAfter().toMillis());
+                if (d.is("abandoned")) {
+                    index.schedule(FreshnessIndex.CART_CLEAR, user, d.time() + freshness.cart().clearAfter().toMillis()).await().indefinitely();
+                }
+                settle(entry, d, d.time() + freshness.cart().abandonAfter().toMillis());
+                yield d.name();
+            }
+            case FreshnessIndex.CART_CLEAR -> {
+                Decision d = run(CLEAR, user, now, freshness.cart().clearAfter().toMillis());
+                settle(entry, d, d.time() + freshness.cart().clearAfter().toMillis());
+                yield d.name();
+            }
+            case FreshnessIndex.CUSTOMER_REFRESH -> {
+                FreshnessSettings.Customer c = freshness.customer();
+                Object[] args = { c.refreshAfter().toMillis(), c.activeRefreshAfter().toMillis(), c.activeWindow().toMillis(),
+                        c.refreshRetry().toMillis() };
+                Decision d = run(REFRESH, user, now, args[0], args[1], args[2], args[3], "check");
+                if (d.is("due")) {
+                    // Publish first, then mark: a run that dies in between asks again (same request id).
+                    refreshRequests.publish(user, d.time());
+                    d = run(REFRESH, user, now, args[0], args[1], args[2], args[3], "mark");
+                    if (d.is("marked")) {
+                        d = new Decision("requested", d.time());
+                    }
+                }
+                // not-due, pending and requested all answer the time the entry is next due.
+                if (d.is("nothing")) {
+                    removeIfUnchanged(entry);
+                } else {
+                    index.schedule(FreshnessIndex.CUSTOMER_REFRESH, user, d.time()).await().indefinitely();
+                }
+                yield d.name();
+            }
+            case FreshnessIndex.PROFILE_EXPIRE -> {
+                Decision d = run(EXPIRE, user, now, freshness.profile().expireAfter().toMillis());
+                if (d.is("expired")) {
+                    index.forget(user).await().indefinitely();
+                }
+                settle(entry, d, d.time() + freshness.profile().expireAfter().toMillis());
+                yield d.name();
+            }
+            default -> throw new IllegalArgumentException("unknown queue " + entry.queue());
+        };
+    }
+
+    private record Decision(String name, long time) {
+        boolean is(String decision) {
+            return name.equals(decision);
+        }
+    }
+
+    private Decision run(ProfileScript script, String user, long now, Object... own) {
+        List<String> args = new java.util.ArrayList<>(2 + own.length);
+        args.add(Long.toString(now));
+        args.add(Long.toString(profileSettings.lateness().toMillis()));
+        for (Object arg : own) {
+            args.add(String.valueOf(arg));
+        }
+        Response reply = store.run(script, ProfileKeys.all(user), args).await().atMost(Duration.ofSeconds(10));
+        return new Decision(reply.get(0).toString(), reply.get(1).toLong());
+    }
+
+    /** Not yet due: push the entry to its due time. Done or nothing to do: remove it (unless re-queued meanwhile). */
+    private void settle(DueEntry entry, Decision decision, long dueAgain) {
+        if (decision.is("not-due")) {
+            index.schedule(entry.queue(), entry.userId(), dueAgain).await().indefinitely();
+        } else {
+            removeIfUnchanged(entry);
+        }
+    }
+
+    private void removeIfUnchanged(DueEntry entry) {
+        store.run(COMPARE_AND_REMOVE, List.of(FreshnessIndex.queueKey(entry.queue(), entry.shard())), List.of(entry.userId(), Long.toString(entry.score())))
+                .await().atMost(Duration.ofSeconds(5));
+    }
+}

@@ -1,0 +1,34 @@
+package com.example.profiles.sweeper;
+
+import jakarta.enterprise.context.ApplicationScoped;
+
+import io.quarkus.scheduler.Scheduled;
+
+/**
+ * The sweeper function: one sweep per schedule tick. On Knative the tick is a PingSource CloudEvent
+ * ({@code dev.knative.sources.ping}, entry point in {@code KnativeFunctions}); on AWS an EventBridge
+ * Scheduler event; in the long-running runtime (the local runner, a plain deployment) this class's
+ * own schedule, {@code profiles.sweeper.every} ({@code off} disables it). All call {@link #tick()}.
+ */
+@ApplicationScoped
+public class SweeperFunction {
+
+    public static final String NAME = "sweeper";
+
+    private final Sweeper sweeper;
+
+    public SweeperFunction(Sweeper sweeper) {
+        this.sweeper = sweeper;
+    }
+
+    /** Runs one sweep and answers what it did. Blocking. */
+    public SweepReport tick() {
+        return sweeper.sweep();
+    }
+
+    @Scheduled(identity = "sweeper", every = "${profiles.sweeper.every:60s}",
+            concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
+    void onSchedule() {
+        tick();
+    }
+}
