@@ -1,0 +1,44 @@
+# Everything per function is driven by functions/*/function.json: a new descriptor gets its Lambda,
+# role, log group, trigger and alarms from the next plan, with nothing restated here.
+
+locals {
+  functions_dir = "${path.module}/../../../functions"
+
+  descriptor_files = sort(fileset(local.functions_dir, "*/function.json"))
+
+  # Normalised to one shape: descriptors differ in which trigger fields they have.
+  functions = {
+    for f in local.descriptor_files : jsondecode(file("${local.functions_dir}/${f}")).name => {
+      folder              = dirname(f)
+      event_type          = jsondecode(file("${local.functions_dir}/${f}")).eventType
+      kind                = jsondecode(file("${local.functions_dir}/${f}")).trigger.kind
+      topic               = try(jsondecode(file("${local.functions_dir}/${f}")).trigger.topic, null)
+      dead_letter_topic   = try(jsondecode(file("${local.functions_dir}/${f}")).trigger.deadLetterTopic, null)
+      format              = try(jsondecode(file("${local.functions_dir}/${f}")).trigger.format, "cloudevents")
+      schedule_expression = try(jsondecode(file("${local.functions_dir}/${f}")).trigger.scheduleExpression, null)
+      memory_mb           = jsondecode(file("${local.functions_dir}/${f}")).settings.memoryMb
+      timeout_seconds     = jsondecode(file("${local.functions_dir}/${f}")).settings.timeoutSeconds
+      kafka_batch_size    = try(jsondecode(file("${local.functions_dir}/${f}")).settings.kafkaBatchSize, null)
+    }
+  }
+
+  event_functions    = { for name, f in local.functions : name => f if f.kind == "event" }
+  schedule_functions = { for name, f in local.functions : name => f if f.kind == "schedule" }
+
+  prefix = "${var.name_prefix}-${var.environment}"
+
+  function_names = { for name, f in local.functions : name => "${local.prefix}-${name}" }
+
+  artifacts_dir = coalesce(var.artifacts_dir, "${path.module}/artifacts")
+  artifacts = {
+    for name, f in local.functions : name => lookup(var.artifacts, name, "${local.artifacts_dir}/function-${name}.zip")
+  }
+
+  # The app's own Kafka consumers (mp.messaging.incoming.<function>) are for long-running
+  # runtimes; on Lambda the event source mapping delivers the records. The same for in-process
+  # schedules (profiles.<function>.every): EventBridge Scheduler ticks the function.
+  runtime_switches = merge(
+    { for name, f in local.functions : "MP_MESSAGING_INCOMING_${upper(replace(name, "/[^a-zA-Z0-9]/", "_"))}_ENABLED" => "false" if f.topic != null },
+    { for name, f in local.functions : "PROFILES_${upper(replace(name, "/[^a-zA-Z0-9]/", "_"))}_EVERY" => "off" if f.kind == "schedule" },
+  )
+}

@@ -1,0 +1,39 @@
+output "function_arns" {
+  description = "Lambda ARN of every function, by name."
+  value       = { for name, fn in aws_lambda_function.fn : name => fn.arn }
+}
+
+output "function_names" {
+  description = "Lambda function name of every function, by name."
+  value       = local.function_names
+}
+
+output "schedule_arns" {
+  description = "EventBridge Scheduler schedule ARN of every schedule function (the sweeper), by name."
+  value       = { for name, s in aws_scheduler_schedule.tick : name => s.arn }
+}
+
+output "event_source_mapping_uuids" {
+  description = "MSK event source mapping of every event function, by name."
+  value       = { for name, m in aws_lambda_event_source_mapping.kafka : name => m.uuid }
+}
+
+output "redis_endpoint" {
+  description = "Redis endpoint (the configuration endpoint in cluster mode), TLS on port 6379."
+  value       = local.redis_endpoint
+}
+
+output "secret_arn" {
+  description = "Secrets Manager secret holding REDIS_AUTH_TOKEN and PROFILE_HASH_KEY."
+  value       = aws_secretsmanager_secret.app.arn
+}
+
+output "failure_bucket" {
+  description = "S3 bucket where the Kafka event source mappings record the batches they gave up on."
+  value       = aws_s3_bucket.failures.bucket
+}
+
+output "lambda_security_group_id" {
+  description = "Security group of the functions (allow it wherever they must connect)."
+  value       = aws_security_group.lambda.id
+}
