@@ -2,7 +2,6 @@ package com.example.profiles.deploy;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -249,7 +248,7 @@ class KnativeManifestsTest {
 
     /** The CRDs of ../shared/knative-crds, plus ConfigMap (a core kind, no CRD) from a schema written here. */
     static CrdSchemas crds() {
-        assumeTrue(Files.isDirectory(CRDS), "skipped: " + CRDS + " (the upstream Knative CRDs) is absent, so the schema checks cannot run");
+        Skip.unless(Files.isDirectory(CRDS), "skipped: " + CRDS + " (the upstream Knative CRDs) is absent, so the schema checks cannot run");
         try {
             JsonNode configMap = YAML.readTree("""
                     type: object
