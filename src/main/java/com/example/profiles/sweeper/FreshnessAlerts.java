@@ -91,6 +91,7 @@ public class FreshnessAlerts {
         });
         for (Condition c : conditions) {
             gauge("profile_freshness_condition_value", c).set(c.value());
+            gauge("profile_freshness_condition_threshold", c).set(c.threshold());
             transition(c, now);
         }
         return conditions;
