@@ -45,6 +45,11 @@ public final class KafkaEvents implements AutoCloseable {
 
     /** Binary content mode (CloudEvents Kafka binding): attributes as ce_* headers, data as the value. */
     public RecordMetadata sendBinary(String topic, String key, String type, String id, String source, Instant time, String dataJson) {
+        return send(binaryRecord(topic, key, type, id, source, time, dataJson));
+    }
+
+    private static ProducerRecord<byte[], byte[]> binaryRecord(String topic, String key, String type, String id, String source, Instant time,
+            String dataJson) {
         ProducerRecord<byte[], byte[]> record = new ProducerRecord<>(topic, bytes(key), bytes(dataJson));
         record.headers().add("ce_specversion", bytes("1.0"));
         record.headers().add("ce_id", bytes(id));
@@ -54,7 +59,7 @@ public final class KafkaEvents implements AutoCloseable {
             record.headers().add("ce_time", bytes(time.toString()));
         }
         record.headers().add("content-type", bytes("application/json"));
-        return send(record);
+        return record;
     }
 
     /**
@@ -62,16 +67,7 @@ public final class KafkaEvents implements AutoCloseable {
      * to {@link #flushAndGetLastOffset}.
      */
     public long sendBinaryAsync(String topic, String key, String type, String id, String source, Instant time, String dataJson) {
-        ProducerRecord<byte[], byte[]> record = new ProducerRecord<>(topic, bytes(key), bytes(dataJson));
-        record.headers().add("ce_specversion", bytes("1.0"));
-        record.headers().add("ce_id", bytes(id));
-        record.headers().add("ce_source", bytes(source));
-        record.headers().add("ce_type", bytes(type));
-        if (time != null) {
-            record.headers().add("ce_time", bytes(time.toString()));
-        }
-        record.headers().add("content-type", bytes("application/json"));
-        pending.add(producer.send(record));
+        pending.add(producer.send(binaryRecord(topic, key, type, id, source, time, dataJson)));
         return pending.size() - 1;
     }
 
