@@ -8,7 +8,6 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import jakarta.enterprise.context.ApplicationScoped;
 
 import org.apache.kafka.common.header.Headers;
-import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.logging.Logger;
 
 import com.example.profiles.core.EventIntake;
@@ -55,12 +54,12 @@ public class KafkaBatchHandler {
     private final boolean reportItemFailures;
 
     public KafkaBatchHandler(EventIntake intake, CloudEventDecoder cloudEvents, DeadLetterPublisher deadLetters, EmbeddedMetricsWriter metrics,
-            @ConfigProperty(name = "profiles.lambda.report-batch-item-failures", defaultValue = "true") boolean reportItemFailures) {
+            LambdaSettings settings) {
         this.intake = intake;
         this.cloudEvents = cloudEvents;
         this.deadLetters = deadLetters;
         this.metrics = metrics;
-        this.reportItemFailures = reportItemFailures;
+        this.reportItemFailures = settings.reportBatchItemFailures();
     }
 
     /** A batch of CloudEvents (binary mode with {@code ce_*} headers, or structured). */

@@ -191,6 +191,48 @@ class PurchaseLambdaIT {
                 && "Hello from Kafka !!".equals(new String(r.value(), StandardCharsets.UTF_8)));
     }
 
+    @Test
+    void eachInvocationPrintsOneEmfDocumentWithThatInvocationsCountsAndFreshness() throws Exception {
+        String user = "lam-emf-" + newId();
+        String repeated = newId();
+        Instant twoSecondsAgo = Instant.now().minusSeconds(2);
+        Map<String, Object> bad = order(user, "o-bad");
+        bad.put("items", List.of());
+
+        List<String> first = StandardOutput.emfDocuments(StandardOutput.linesPrintedBy(() -> KafkaBatchEvents.msk()
+                .binary(TOPIC, 0, 1, user, PURCHASE_TYPE, repeated, "/test/emf", twoSecondsAgo, json(order(user, "o-1")))
+                .binary(TOPIC, 0, 2, user, PURCHASE_TYPE, repeated, "/test/emf", twoSecondsAgo, json(order(user, "o-1")))
+                .binary(TOPIC, 1, 1, user + "x", PURCHASE_TYPE, newId(), "/test/emf", twoSecondsAgo, json(order(user + "x", "o-2")))
+                .binary(TOPIC, 1, 2, user, PURCHASE_TYPE, newId(), "/test/emf", twoSecondsAgo, json(bad))
+                .invoke().statusCode(200)));
+        assertThat(first).hasSize(1);
+        JsonNode emf = CloudEvents.JSON.readTree(first.get(0));
+        JsonNode directive = emf.path("_aws").path("CloudWatchMetrics").get(0);
+        assertThat(directive.path("Namespace").asText()).isEqualTo("ProfileFunctions");
+        assertThat(directive.path("Dimensions").toString()).isEqualTo("[[\"function\",\"source\"]]");
+        assertThat(directive.path("Metrics").findValuesAsText("Name"))
+                .contains("profile_events_applied", "profile_events_invalid", "profile_events_failed", "profile_freshness_lag_p99_ms");
+        assertThat(emf.path("_aws").path("Timestamp").asLong()).isCloseTo(System.currentTimeMillis(), org.assertj.core.data.Offset.offset(60_000L));
+        assertThat(emf.path("function").asText()).isEqualTo("purchase");
+        assertThat(emf.path("source").asText()).isEqualTo("purchase");
+        assertThat(emf.path("profile_events_applied").asLong()).isEqualTo(2);
+        assertThat(emf.path("profile_events_duplicate").asLong()).isEqualTo(1);
+        assertThat(emf.path("profile_events_invalid").asLong()).isEqualTo(1);
+        assertThat(emf.path("profile_events_failed").asLong()).isZero();
+        assertThat(emf.path("profile_freshness_lag_p99_ms").asLong()).isBetween(2_000L, 60_000L);
+
+        // The next invocation reports only its own events, not a running total.
+        List<String> second = StandardOutput.emfDocuments(StandardOutput.linesPrintedBy(() -> KafkaBatchEvents.msk()
+                .binary(TOPIC, 0, 3, user, PURCHASE_TYPE, newId(), "/test/emf", Instant.now(), json(order(user, "o-3")))
+                .invoke().statusCode(200)));
+        assertThat(second).hasSize(1);
+        JsonNode next = CloudEvents.JSON.readTree(second.get(0));
+        assertThat(next.path("profile_events_applied").asLong()).isEqualTo(1);
+        assertThat(next.path("profile_events_duplicate").asLong()).isZero();
+        assertThat(next.path("profile_events_invalid").asLong()).isZero();
+        assertThat(next.path("profile_freshness_lag_p99_ms").asLong()).isLessThan(2_000L);
+    }
+
     static Map<String, Object> order(String userId, String orderId) {
         Map<String, Object> order = new LinkedHashMap<>();
         order.put("userId", userId);
