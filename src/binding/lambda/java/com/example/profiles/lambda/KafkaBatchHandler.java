@@ -1,9 +1,12 @@
 package com.example.profiles.lambda;
 
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Supplier;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
@@ -48,23 +51,25 @@ public class KafkaBatchHandler {
     private static final Logger LOG = Logger.getLogger(KafkaBatchHandler.class);
 
     private final EventIntake intake;
-    private final CloudEventDecoder cloudEvents;
+    private final CloudEventDecoder cloudEventDecoder;
     private final DeadLetterPublisher deadLetters;
     private final EmbeddedMetricsWriter metrics;
     private final boolean reportItemFailures;
+    private final Duration deadLetterTimeout;
 
-    public KafkaBatchHandler(EventIntake intake, CloudEventDecoder cloudEvents, DeadLetterPublisher deadLetters, EmbeddedMetricsWriter metrics,
-            LambdaSettings settings) {
+    public KafkaBatchHandler(EventIntake intake, CloudEventDecoder cloudEventDecoder, DeadLetterPublisher deadLetters,
+            EmbeddedMetricsWriter metrics, LambdaSettings settings) {
         this.intake = intake;
-        this.cloudEvents = cloudEvents;
+        this.cloudEventDecoder = cloudEventDecoder;
         this.deadLetters = deadLetters;
         this.metrics = metrics;
         this.reportItemFailures = settings.reportBatchItemFailures();
+        this.deadLetterTimeout = settings.deadLetterTimeout();
     }
 
     /** A batch of CloudEvents (binary mode with {@code ce_*} headers, or structured). */
     public <T> Uni<KafkaBatchResponse> cloudEvents(ProfileEventFunction<T> function, KafkaBatch batch) {
-        return handle(function, (topic, partition, offset, headers, key, value) -> cloudEvents.decode(function, headers, value), batch);
+        return handle(function, (topic, partition, offset, headers, key, value) -> cloudEventDecoder.decode(function, headers, value), batch);
     }
 
     /** A batch of records in the function's own format (e.g. plain Debezium JSON). */
@@ -106,7 +111,7 @@ public class KafkaBatchHandler {
             byte[] value = decodeOrNull(record.value(), record::valueBytes);
             // What reaches the dead-letter topic: the record's bytes, or, if AWS sent something that
             // is not base64 (never expected), the text as it came, so nothing is lost either way.
-            byte[] deadLetterValue = value != null || record.value() == null ? value : record.value().getBytes(java.nio.charset.StandardCharsets.UTF_8);
+            byte[] deadLetterValue = value != null || record.value() == null ? value : record.value().getBytes(StandardCharsets.UTF_8);
             SourceRecord source = new SourceRecord(record.topic(), record.partition(), offset, key, headers);
             return intake.apply(function, () -> {
                 if (value == null && record.value() != null) {
@@ -117,11 +122,12 @@ public class KafkaBatchHandler {
                     .map(result -> RecordResult.of(topicPartition, offset, result))
                     .onFailure(InvalidEventException.class).recoverWithUni(invalid -> deadLetters
                             .publish(function.name(), deadLetterTopic, source, deadLetterValue, (InvalidEventException) invalid)
+                            .ifNoItem().after(deadLetterTimeout).fail()
                             .replaceWith(RecordResult.of(topicPartition, offset, RecordOutcome.INVALID)));
         }).onFailure().recoverWithItem(failure -> RecordResult.failed(topicPartition, offset, failure));
     }
 
-    private static byte[] decodeOrNull(String base64, java.util.function.Supplier<byte[]> decode) {
+    private static byte[] decodeOrNull(String base64, Supplier<byte[]> decode) {
         if (base64 == null) {
             return null;
         }
@@ -144,7 +150,8 @@ public class KafkaBatchHandler {
             for (RecordResult result : partition) {
                 if (result.outcome().retried()) {
                     first = first == null ? result : first;
-                    failures.add(new KafkaBatchResponse.ItemFailure(new KafkaBatchResponse.ItemIdentifier(result.topicPartition(), result.offset())));
+                    failures.add(new KafkaBatchResponse.ItemFailure(
+                            new KafkaBatchResponse.ItemIdentifier(result.topicPartition(), result.offset())));
                 }
             }
             if (first != null) {

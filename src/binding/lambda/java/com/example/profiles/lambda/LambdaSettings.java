@@ -1,5 +1,7 @@
 package com.example.profiles.lambda;
 
+import java.time.Duration;
+
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
 
@@ -15,4 +17,12 @@ public interface LambdaSettings {
      */
     @WithDefault("true")
     boolean reportBatchItemFailures();
+
+    /**
+     * How long a dead-letter copy may wait for the broker's acknowledgement before the record counts
+     * as failed (and is retried) rather than letting the producer's own timeouts (minutes) run the
+     * invocation into the function's timeout. Keep it well below that timeout.
+     */
+    @WithDefault("PT10S")
+    Duration deadLetterTimeout();
 }

@@ -42,4 +42,12 @@ final class LambdaFunctionProfiles {
             return Map.of("quarkus.funqy.export", "purchase", "profiles.lambda.report-batch-item-failures", "false");
         }
     }
+
+    /** The purchase function with a short wait for dead-letter acknowledgements. */
+    public static class PurchaseWithShortDeadLetterTimeout implements QuarkusTestProfile {
+        @Override
+        public Map<String, String> getConfigOverrides() {
+            return Map.of("quarkus.funqy.export", "purchase", "profiles.lambda.dead-letter-timeout", "PT1S");
+        }
+    }
 }
