@@ -1,30 +1,35 @@
 package com.example.profiles.lambda;
 
+import org.jboss.logging.Logger;
+
+import com.example.profiles.sweeper.SweepReport;
+import com.example.profiles.sweeper.SweeperFunction;
 import com.fasterxml.jackson.databind.JsonNode;
 
 import io.quarkus.funqy.Funq;
 
 /**
- * The sweeper's Lambda entry point, triggered by EventBridge Scheduler. It reads the tick; the sweep
- * itself is not wired yet: the sweeper function (package {@code com.example.profiles.sweeper}) is
- * being written. Until then an invocation fails loudly rather than pretend it swept.
+ * The sweeper's Lambda entry point, triggered by EventBridge Scheduler (detail-type "Scheduled
+ * Event"). One tick runs one sweep; a retried delivery of the same tick runs another sweep, which
+ * is harmless (the lease and the check-and-act scripts make a second sweep find nothing to redo).
  */
 public class SweeperSchedule {
 
-    static final String FUNCTION = "sweeper";
+    private static final Logger LOG = Logger.getLogger(SweeperSchedule.class);
+    static final String FUNCTION = SweeperFunction.NAME;
 
-    @Funq(FUNCTION)
-    public void sweeper(JsonNode event) {
-        ScheduleTick tick = ScheduleTick.from(event);
-        runSweep(tick);
+    private final SweeperFunction sweeper;
+
+    public SweeperSchedule(SweeperFunction sweeper) {
+        this.sweeper = sweeper;
     }
 
-    /**
-     * THE PLACE TO CALL THE SWEEP: inject the sweeper and run one sweep for this tick here (its
-     * {@code time} is when the schedule fired; its {@code id} is the same on a retried delivery).
-     */
-    void runSweep(ScheduleTick tick) {
-        throw new IllegalStateException("sweeper: the tick " + tick.id() + " of " + tick.time()
-                + " was read, but no sweep is wired to the schedule yet (SweeperSchedule.runSweep); nothing was swept");
+    /** Takes an EventBridge Scheduler event and returns what the sweep did. */
+    @Funq(FUNCTION)
+    public SweepReport sweeper(JsonNode event) {
+        ScheduleTick tick = ScheduleTick.from(event);
+        SweepReport report = sweeper.tick();
+        LOG.infof("Schedule tick %s of %s: %s", tick.id(), tick.time(), report);
+        return report;
     }
 }

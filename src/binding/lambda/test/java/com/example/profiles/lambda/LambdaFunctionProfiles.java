@@ -35,6 +35,13 @@ final class LambdaFunctionProfiles {
         }
     }
 
+    public static class Sweeper implements QuarkusTestProfile {
+        @Override
+        public Map<String, String> getConfigOverrides() {
+            return Map.of("quarkus.funqy.export", "sweeper");
+        }
+    }
+
     /** The purchase function behind an event source mapping that does not take partial batch responses. */
     public static class PurchaseWithoutPartialResponses implements QuarkusTestProfile {
         @Override

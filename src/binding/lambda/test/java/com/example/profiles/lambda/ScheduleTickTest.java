@@ -60,15 +60,6 @@ class ScheduleTickTest {
         assertThat(ScheduleTick.from(event).schedule()).isNull();
     }
 
-    @Test
-    void theSweeperEntryReadsTheTickButRefusesToPretendItSwept() {
-        JsonNode event = event();
-        assertThatThrownBy(() -> new SweeperSchedule().sweeper(event))
-                .isInstanceOf(IllegalStateException.class)
-                .hasMessageContaining("tick 7f1c-0001")
-                .hasMessageContaining("no sweep is wired");
-    }
-
     private static ObjectNode event() {
         ObjectNode event = JSON.createObjectNode()
                 .put("version", "0")
