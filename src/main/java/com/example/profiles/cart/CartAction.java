@@ -1,6 +1,9 @@
 package com.example.profiles.cart;
 
+import io.quarkus.runtime.annotations.RegisterForReflection;
+
 /** What happened to the cart. */
+@RegisterForReflection
 public enum CartAction {
     /** {@code quantity} more of {@code sku} (added to what the line held). */
     ITEM_ADDED,

@@ -13,6 +13,8 @@ import jakarta.validation.constraints.Size;
 
 import com.example.profiles.core.UserId;
 
+import io.quarkus.runtime.annotations.RegisterForReflection;
+
 /**
  * The data of a {@code com.example.commerce.cart.changed.v1} CloudEvent. Which fields are needed
  * depends on the action (see {@link ConsistentCartChange}): a line change names the SKU; adding
@@ -21,6 +23,7 @@ import com.example.profiles.core.UserId;
  * @param occurredAt when the change happened; when absent, the CloudEvent {@code time} is used
  */
 @ConsistentCartChange
+@RegisterForReflection
 public record CartChanged(
         @NotNull @UserId String userId,
         @NotBlank @Size(max = 128) String cartId,

@@ -1,5 +1,7 @@
 package com.example.profiles.core;
 
+import io.quarkus.runtime.annotations.RegisterForReflection;
+
 /**
  * What applying one event did, returned to the caller (the HTTP response body, the response
  * CloudEvent's data).
@@ -11,6 +13,7 @@ package com.example.profiles.core;
  * @param profileVersion the profile's version after this event (unchanged unless applied)
  * @param freshnessLagMillis event time to profile written; 0 unless applied
  */
+@RegisterForReflection
 public record ApplyResult(String userId, String eventId, Status status, boolean duplicate, boolean late, long profileVersion,
         long freshnessLagMillis) {
 

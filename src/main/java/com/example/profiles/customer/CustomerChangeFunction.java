@@ -70,8 +70,12 @@ public class CustomerChangeFunction implements ProfileEventFunction<DebeziumChan
         return kafka.consume(this, record, this::decodeRecord);
     }
 
-    /** A Debezium record: its value is the change (or null for a tombstone); it carries no event id of its own. */
-    Decoded<DebeziumChange> decodeRecord(String topic, int partition, long offset, Headers headers, byte[] key, byte[] value) {
+    /**
+     * A Debezium record: its value is the change (or null for a tombstone); it carries no event id of
+     * its own. The {@link com.example.profiles.intake.RecordDecoder} of both the Kafka consumer and
+     * the Lambda MSK batch handler.
+     */
+    public Decoded<DebeziumChange> decodeRecord(String topic, int partition, long offset, Headers headers, byte[] key, byte[] value) {
         EventMeta recordMeta = new EventMeta(topic + "-" + partition + "-" + offset, "kafka:" + topic, eventType(), null);
         if (value == null || value.length == 0) {
             return new Decoded<>(null, recordMeta);

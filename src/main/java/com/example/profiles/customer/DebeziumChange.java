@@ -10,6 +10,8 @@ import jakarta.validation.constraints.PositiveOrZero;
 
 import com.fasterxml.jackson.annotation.JsonProperty;
 
+import io.quarkus.runtime.annotations.RegisterForReflection;
+
 /**
  * A Debezium change event for the customers table, as the PostgreSQL connector emits it with the
  * JSON converter (the envelope; {@code schemas.enable=true} wraps it in {@code {"schema", "payload"}},
@@ -18,6 +20,7 @@ import com.fasterxml.jackson.annotation.JsonProperty;
  * @param op c (insert), u (update), r (snapshot read), d (delete)
  * @param tsMs when the connector processed the change
  */
+@RegisterForReflection
 @ConsistentChange
 public record DebeziumChange(
         Map<String, Object> before,

@@ -2,11 +2,14 @@ package com.example.profiles.descriptor;
 
 import java.util.Map;
 
+import io.quarkus.runtime.annotations.RegisterForReflection;
+
 /**
  * What {@code functions/<name>/function.json} says about one deployable function: the single
  * CloudEvent type that triggers it and where that event arrives from. The build ships these files,
  * the runtime turns them into configuration, and infra/ reads the same files.
  */
+@RegisterForReflection
 public record FunctionDescriptor(String name, String eventType, Trigger trigger, Map<String, Object> settings) {
 
     /**

@@ -22,7 +22,9 @@ import com.fasterxml.jackson.databind.ObjectMapper;
  * event type and topic are written once, in its folder:
  * <ul>
  * <li>{@code quarkus.funqy.knative-events.mapping.<name>.trigger} = the event type (Knative routing);</li>
- * <li>{@code mp.messaging.incoming.<name>.*} = a Kafka consumer of the function's topic;</li>
+ * <li>{@code mp.messaging.incoming.<name>.*} = a Kafka consumer of the function's topic (disabled in
+ * the AWS Lambda binding, where the event source mapping reads the topic and hands the function
+ * batches);</li>
  * <li>{@code profiles.functions.<name>.event-type|topic|dead-letter-topic}, read by the code.</li>
  * </ul>
  * Its ordinal (200) is below application.properties (250), so any of these can be overridden there
@@ -35,6 +37,12 @@ public class FunctionDescriptorConfigSource implements ConfigSource {
 
     /** Funqy's Knative keys only mean something (and are only recognised) in the Knative build. */
     private static final boolean KNATIVE_BINDING = onClassPath("io.quarkus.funqy.knative.events.CloudEvent");
+
+    /**
+     * In the Lambda binding an event source mapping polls the topics; a consumer of our own in every
+     * Lambda instance would read the same records a second time, outside Lambda's control.
+     */
+    private static final boolean LAMBDA_BINDING = onClassPath("io.quarkus.amazon.lambda.runtime.AmazonLambdaContext");
 
     private final Map<String, String> properties;
 
@@ -87,6 +95,10 @@ public class FunctionDescriptorConfigSource implements ConfigSource {
     }
 
     static Map<String, String> configFor(FunctionDescriptor d) {
+        return configFor(d, LAMBDA_BINDING);
+    }
+
+    static Map<String, String> configFor(FunctionDescriptor d, boolean lambdaBinding) {
         Map<String, String> props = new HashMap<>();
         String fn = d.name();
         if (KNATIVE_BINDING) {
@@ -108,6 +120,9 @@ public class FunctionDescriptorConfigSource implements ConfigSource {
             // A record we cannot apply must stop the partition, never be skipped: see KafkaIntake.
             props.put(channel + "failure-strategy", "fail");
             props.put(channel + "commit-strategy", "throttled");
+            if (lambdaBinding) {
+                props.put(channel + "enabled", "false");
+            }
             props.put("profiles.functions." + fn + ".topic", trigger.topic());
             if (trigger.deadLetterTopic() != null) {
                 props.put("profiles.functions." + fn + ".dead-letter-topic", trigger.deadLetterTopic());

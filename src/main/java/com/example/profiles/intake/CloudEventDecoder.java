@@ -43,6 +43,10 @@ public class CloudEventDecoder {
     public CloudEventDecoder(ObjectMapper mapper, ProfileSettings settings) {
         this.mapper = mapper;
         this.maxPayloadBytes = settings.maxPayloadBytes();
+        // The SDK finds its formats with ServiceLoader, which a Quarkus native image leaves out
+        // (-H:-UseServiceLoaderFeature unless quarkus.native.auto-service-loader-registration):
+        // without this, structured-mode events would not decode in a native executable.
+        EventFormatProvider.getInstance().registerFormat(new JsonFormat());
     }
 
     public <T> Decoded<T> decode(ProfileEventFunction<T> function, Headers headers, byte[] value) {

@@ -9,7 +9,6 @@ import org.eclipse.microprofile.reactive.messaging.Message;
 import com.example.profiles.core.EventIntake;
 import com.example.profiles.core.InvalidEventException;
 import com.example.profiles.core.ProfileEventFunction;
-import com.example.profiles.core.ProfileSettings;
 import com.example.profiles.core.ProfileStoreUnavailableException;
 
 import io.smallrye.mutiny.Uni;
@@ -36,13 +35,11 @@ public class KafkaIntake {
     private final EventIntake intake;
     private final CloudEventDecoder decoder;
     private final DeadLetterPublisher deadLetters;
-    private final ProfileSettings settings;
 
-    public KafkaIntake(EventIntake intake, CloudEventDecoder decoder, DeadLetterPublisher deadLetters, ProfileSettings settings) {
+    public KafkaIntake(EventIntake intake, CloudEventDecoder decoder, DeadLetterPublisher deadLetters) {
         this.intake = intake;
         this.decoder = decoder;
         this.deadLetters = deadLetters;
-        this.settings = settings;
     }
 
     /** Consumes a record holding a CloudEvent (binary or structured mode). */
@@ -61,14 +58,9 @@ public class KafkaIntake {
                 .retry().withBackOff(Duration.ofMillis(100), Duration.ofSeconds(5)).indefinitely()
                 .replaceWithVoid()
                 .onFailure(InvalidEventException.class)
-                .recoverWithUni(invalid -> deadLetters.publish(function.name(), deadLetterTopic(function), kafka,
+                .recoverWithUni(invalid -> deadLetters.publish(function.name(), deadLetters.topicFor(function), kafka,
                         record.getPayload(), (InvalidEventException) invalid))
                 .chain(() -> Uni.createFrom().completionStage(record::ack))
                 .onFailure().recoverWithUni(failure -> Uni.createFrom().completionStage(() -> record.nack(failure)));
-    }
-
-    private String deadLetterTopic(ProfileEventFunction<?> function) {
-        ProfileSettings.Function config = settings.functions().get(function.name());
-        return config.deadLetterTopic().orElseGet(() -> config.topic().orElse(function.name()) + ".dlq");
     }
 }

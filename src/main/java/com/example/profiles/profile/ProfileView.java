@@ -3,6 +3,8 @@ package com.example.profiles.profile;
 import java.util.List;
 import java.util.Map;
 
+import io.quarkus.runtime.annotations.RegisterForReflection;
+
 /**
  * A profile as readers get it. Money is in minor units of {@code currency} (the base currency),
  * times are UTC epoch milliseconds.
@@ -10,6 +12,7 @@ import java.util.Map;
  * @param freshness per source (field group): when its newest applied event happened, when it was
  *        written, and how old that write is now
  */
+@RegisterForReflection
 public record ProfileView(String userId, long version, String currency, Purchases purchases,
         Map<String, CategoryAffinity> categoryAffinity, List<RecentSku> recentSkus, Cart cart, Customer customer,
         Map<String, SourceFreshness> freshness) {

@@ -11,7 +11,10 @@ import jakarta.validation.constraints.Positive;
 import jakarta.validation.constraints.PositiveOrZero;
 import jakarta.validation.constraints.Size;
 
+import io.quarkus.runtime.annotations.RegisterForReflection;
+
 /** One line of an order, prices in the order's currency. */
+@RegisterForReflection
 public record LineItem(
         @NotBlank @Size(max = 64) @Pattern(regexp = "[^\\p{Cntrl}]*", message = "must not contain control characters") String sku,
         // ':' separates the parts of a profile field name (affinity:<category>:count)

@@ -15,6 +15,8 @@ import jakarta.validation.constraints.Size;
 
 import com.example.profiles.core.UserId;
 
+import io.quarkus.runtime.annotations.RegisterForReflection;
+
 /**
  * The data of a {@code com.example.commerce.purchase.completed.v1} CloudEvent: an order the shopper
  * completed. {@code total} must equal the sum of the lines (tax and shipping, if counted, are lines).
@@ -23,6 +25,7 @@ import com.example.profiles.core.UserId;
  *        converted and emptied
  * @param occurredAt when the order completed; when absent, the CloudEvent {@code time} is used
  */
+@RegisterForReflection
 @ConsistentOrder
 public record PurchaseCompleted(
         @NotNull @UserId String userId,

@@ -14,6 +14,7 @@ import java.util.concurrent.atomic.AtomicReference;
 import jakarta.enterprise.context.ApplicationScoped;
 
 import org.apache.kafka.common.header.internals.RecordHeaders;
+import org.eclipse.microprofile.faulttolerance.Retry;
 import org.eclipse.microprofile.reactive.messaging.Channel;
 import org.eclipse.microprofile.reactive.messaging.Message;
 import org.jboss.logging.Logger;
@@ -91,6 +92,7 @@ public class FreshnessAlerts {
         });
         for (Condition c : conditions) {
             gauge("profile_freshness_condition_value", c).set(c.value());
+            gauge("profile_freshness_condition_threshold", c).set(c.threshold());
             transition(c, now);
         }
         return conditions;
@@ -145,17 +147,29 @@ public class FreshnessAlerts {
         if (c.firing() && since == null) {
             // HSETNX: should two sweeps judge at once, only one raises.
             if (state.hsetnx(STATE_KEY, field, Long.toString(now))) {
-                publish(RAISED, c, now, now);
+                try {
+                    publish(RAISED, c, now, now);
+                } catch (RuntimeException e) {
+                    state.hdel(STATE_KEY, field); // not told: the next judgement raises it again
+                    throw e;
+                }
             }
         } else if (!c.firing() && since != null) {
             if (state.hdel(STATE_KEY, field) == 1) {
-                publish(RESOLVED, c, Long.parseLong(since), now);
+                try {
+                    publish(RESOLVED, c, Long.parseLong(since), now);
+                } catch (RuntimeException e) {
+                    state.hset(STATE_KEY, field, since); // not told: the next judgement resolves it again
+                    throw e;
+                }
             }
         }
         gauge("profile_freshness_alert_active", c).set(c.firing() ? 1.0 : 0.0);
     }
 
-    private void publish(String type, Condition c, long since, long now) {
+    /** Retried on a broker hiccup: an alert that starts must be told (the state is already written). */
+    @Retry(maxRetries = 3, delay = 200, jitter = 100)
+    void publish(String type, Condition c, long since, long now) {
         Map<String, Object> data = new LinkedHashMap<>();
         data.put("condition", c.name());
         data.put("source", c.source());

@@ -8,6 +8,7 @@ import java.util.Map;
 import jakarta.enterprise.context.ApplicationScoped;
 
 import org.apache.kafka.common.header.internals.RecordHeaders;
+import org.eclipse.microprofile.faulttolerance.Retry;
 import org.eclipse.microprofile.reactive.messaging.Channel;
 import org.eclipse.microprofile.reactive.messaging.Message;
 
@@ -39,7 +40,11 @@ public class RefreshRequests {
         this.settings = settings;
     }
 
-    /** Sends the request and waits for the broker's acknowledgement. */
+    /**
+     * Sends the request and waits for the broker's acknowledgement. A broker hiccup is retried here
+     * rather than failing the whole sweep; the profile is marked only after this returns.
+     */
+    @Retry(maxRetries = 3, delay = 200, jitter = 100)
     public void publish(String userId, long attributesTime) {
         Map<String, Object> event = new LinkedHashMap<>();
         event.put("specversion", "1.0");

@@ -57,9 +57,14 @@ public class Sweeper {
     private final EventClock clock;
     private final RefreshRequests refreshRequests;
     private final FreshnessAlerts alerts;
+    /** When a sweep last completed, epoch seconds: an alert rule notices a sweeper that stopped. */
+    private final java.util.concurrent.atomic.AtomicReference<Double> lastRun = new java.util.concurrent.atomic.AtomicReference<>(0.0);
 
     public Sweeper(RedisDataSource redis, ProfileStore store, FreshnessIndex index, FreshnessSettings freshness, SweeperSettings settings,
-            ProfileSettings profileSettings, EventClock clock, RefreshRequests refreshRequests, FreshnessAlerts alerts) {
+            ProfileSettings profileSettings, EventClock clock, RefreshRequests refreshRequests, FreshnessAlerts alerts,
+            io.micrometer.core.instrument.MeterRegistry registry) {
+        io.micrometer.core.instrument.Gauge.builder("profile.sweeper.last.run", lastRun, java.util.concurrent.atomic.AtomicReference::get)
+                .description("When a sweep last completed (epoch seconds)").baseUnit("seconds").register(registry);
         this.redis = redis;
         this.store = store;
         this.index = index;
@@ -117,6 +122,7 @@ public class Sweeper {
         } finally {
             store.run(RELEASE_LEASE, List.of(LEASE_KEY), List.of(runId)).await().atMost(Duration.ofSeconds(5));
         }
+        lastRun.set(clock.nowMillis() / 1000.0);
         long millis = (System.nanoTime() - started) / 1_000_000;
         LOG.infof("Sweep %s: %d due entries in %d ms %s%s", runId, touched, millis, actions, complete ? "" : " (more left for the next run)");
         return new SweepReport(runId, true, touched, actions, millis, complete);

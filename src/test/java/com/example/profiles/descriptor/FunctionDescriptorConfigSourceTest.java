@@ -49,4 +49,15 @@ class FunctionDescriptorConfigSourceTest {
                 .containsEntry("profiles.functions.sweeper.event-type", "com.example.profiles.sweep.tick.v1")
                 .doesNotContainKey("mp.messaging.incoming.sweeper.topic");
     }
+
+    @Test
+    void inTheLambdaBindingTheKafkaConsumerIsDisabledBecauseTheEventSourceMappingReadsTheTopic() {
+        FunctionDescriptor purchase = new FunctionDescriptor("purchase", "com.example.commerce.purchase.completed.v1",
+                new FunctionDescriptor.Trigger("event", "commerce.purchase.completed.v1", null, null, null, null), Map.of());
+        assertThat(FunctionDescriptorConfigSource.configFor(purchase, true))
+                .containsEntry("mp.messaging.incoming.purchase.enabled", "false")
+                .containsEntry("profiles.functions.purchase.topic", "commerce.purchase.completed.v1");
+        assertThat(FunctionDescriptorConfigSource.configFor(purchase, false))
+                .doesNotContainKey("mp.messaging.incoming.purchase.enabled");
+    }
 }

@@ -93,7 +93,7 @@ public final class Replay {
     private final Path functionsDir;
     private final List<String> problems = new ArrayList<>();
 
-    record Function(String name, String eventType, String topic, String deadLetterTopic, String format) {
+    record Function(String name, String eventType, String topic, String deadLetterTopic, String format, String kind) {
         /** Kafka records of this function are plain Debezium JSON, not CloudEvents. */
         boolean debezium() {
             return "debezium-json".equals(format);
@@ -182,6 +182,11 @@ public final class Replay {
                     + "(CloudEvents binary mode), the 2nd, 4th, ... through its Kafka topic");
             Map<Function, Integer> sent = new HashMap<>();
             for (Sample sample : samples) {
+                if ("schedule".equals(sample.function().kind())) {
+                    // Every instance adds its freshness lag counts to Redis every 5 s; the sweep that
+                    // follows judges the alerts from them.
+                    Thread.sleep(6_000);
+                }
                 restamp(sample);
                 int index = sent.merge(sample.function(), 1, Integer::sum) - 1;
                 boolean viaKafka = index % 2 == 1 && sample.function().topic() != null;
@@ -198,6 +203,7 @@ public final class Replay {
             printProfiles(users, lastOutcome);
             printMetrics();
             printDeadLetters(functions, deadLetters, deadLettersExpected);
+            printAlerts();
         } finally {
             deadLetters.values().forEach(DeadLetters::close);
         }
@@ -230,7 +236,8 @@ public final class Replay {
                     textOrNull(d.path("eventType")),
                     textOrNull(d.path("trigger").path("topic")),
                     textOrNull(d.path("trigger").path("deadLetterTopic")),
-                    textOrNull(d.path("trigger").path("format"))));
+                    textOrNull(d.path("trigger").path("format")),
+                    textOrNull(d.path("trigger").path("kind"))));
         }
         return functions;
     }
@@ -273,7 +280,10 @@ public final class Replay {
         if (newest == null) {
             return;
         }
-        Duration shift = Duration.between(newest, Instant.now().truncatedTo(ChronoUnit.MILLIS));
+        // A sample may ask to look old ("replayage": "PT40M", a CloudEvent extension attribute), e.g. a
+        // cart left alone long enough for the sweeper to abandon it.
+        Duration age = event.hasNonNull("replayage") ? Duration.parse(event.get("replayage").asText()) : Duration.ZERO;
+        Duration shift = Duration.between(newest, Instant.now().minus(age).truncatedTo(ChronoUnit.MILLIS));
         Instant time = instant(event.get("time"));
         if (time != null) {
             event.put("time", time.plus(shift).toString());
@@ -335,6 +345,11 @@ public final class Replay {
             JsonNode result = json.readTree(body);
             if (result.has("data") && result.has("specversion")) {
                 result = result.path("data"); // a structured response event
+            }
+            if (result.has("entriesTouched")) {
+                return line(sample, "HTTP", result.path("ran").asBoolean() ? "swept" : "skipped",
+                        "examined " + result.path("entriesTouched").asInt() + " due entries in " + result.path("durationMillis").asLong()
+                                + " ms: " + result.path("actions"));
             }
             String status = result.path("status").asText(result.path("duplicate").asBoolean(false) ? "duplicate" : "applied")
                     .toLowerCase(java.util.Locale.ROOT);
@@ -592,6 +607,35 @@ public final class Replay {
         events.forEach(System.out::println);
         if (lag.isEmpty()) {
             problems.add("/q/metrics shows no profile_freshness_lag_seconds");
+        }
+    }
+
+    /** The freshness alerts the sweeps raised or resolved (CloudEvents on profiles.freshness-alerts.v1). */
+    private void printAlerts() throws IOException {
+        System.out.println();
+        System.out.println("== Freshness alerts (topic profiles.freshness-alerts.v1)");
+        Properties p = new Properties();
+        p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+        p.put(ConsumerConfig.GROUP_ID_CONFIG, "replay-alerts-" + System.nanoTime());
+        p.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+        p.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
+        p.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
+        int count = 0;
+        try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(p)) {
+            consumer.subscribe(List.of("profiles.freshness-alerts.v1"));
+            long deadline = System.currentTimeMillis() + 3_000;
+            while (System.currentTimeMillis() < deadline) {
+                for (var record : consumer.poll(Duration.ofMillis(200))) {
+                    JsonNode alert = json.readTree(record.value());
+                    JsonNode data = alert.path("data");
+                    System.out.printf("%-48s %-22s value %.4f (threshold %.4f)%n", alert.path("type").asText(), alert.path("subject").asText(),
+                            data.path("value").asDouble(), data.path("threshold").asDouble());
+                    count++;
+                }
+            }
+        }
+        if (count == 0) {
+            System.out.println("(none)");
         }
     }
 

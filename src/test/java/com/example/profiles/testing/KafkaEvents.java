@@ -45,6 +45,11 @@ public final class KafkaEvents implements AutoCloseable {
 
     /** Binary content mode (CloudEvents Kafka binding): attributes as ce_* headers, data as the value. */
     public RecordMetadata sendBinary(String topic, String key, String type, String id, String source, Instant time, String dataJson) {
+        return send(binaryRecord(topic, key, type, id, source, time, dataJson));
+    }
+
+    private static ProducerRecord<byte[], byte[]> binaryRecord(String topic, String key, String type, String id, String source, Instant time,
+            String dataJson) {
         ProducerRecord<byte[], byte[]> record = new ProducerRecord<>(topic, bytes(key), bytes(dataJson));
         record.headers().add("ce_specversion", bytes("1.0"));
         record.headers().add("ce_id", bytes(id));
@@ -54,8 +59,34 @@ public final class KafkaEvents implements AutoCloseable {
             record.headers().add("ce_time", bytes(time.toString()));
         }
         record.headers().add("content-type", bytes("application/json"));
-        return send(record);
+        return record;
     }
+
+    /**
+     * Binary mode without waiting for the broker, for bulk loads; answers a sequence number to hand
+     * to {@link #flushAndGetLastOffset}.
+     */
+    public long sendBinaryAsync(String topic, String key, String type, String id, String source, Instant time, String dataJson) {
+        pending.add(producer.send(binaryRecord(topic, key, type, id, source, time, dataJson)));
+        return pending.size() - 1;
+    }
+
+    /** Waits for every async send; answers the offset of the one numbered {@code sequence}. */
+    public long flushAndGetLastOffset(long sequence) {
+        producer.flush();
+        try {
+            long offset = pending.get((int) sequence).get(30, TimeUnit.SECONDS).offset();
+            for (var future : pending) {
+                future.get(30, TimeUnit.SECONDS);
+            }
+            pending.clear();
+            return offset;
+        } catch (InterruptedException | ExecutionException | TimeoutException e) {
+            throw new IllegalStateException("could not produce", e);
+        }
+    }
+
+    private final List<java.util.concurrent.Future<RecordMetadata>> pending = new ArrayList<>();
 
     /** Structured content mode: the whole event as JSON, content-type application/cloudevents+json. */
     public RecordMetadata sendStructured(String topic, String key, Map<String, Object> event) {

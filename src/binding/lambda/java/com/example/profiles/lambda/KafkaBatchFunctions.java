@@ -1,0 +1,47 @@
+package com.example.profiles.lambda;
+
+import com.example.profiles.cart.CartFunction;
+import com.example.profiles.customer.CustomerChangeFunction;
+import com.example.profiles.purchase.PurchaseFunction;
+
+import io.quarkus.funqy.Funq;
+import io.smallrye.mutiny.Uni;
+
+/**
+ * The Lambda entry points of the event functions: each takes the batch an Amazon MSK or
+ * self-managed Kafka event source mapping delivers and answers a partial batch response. One
+ * artifact holds them all; {@code quarkus.funqy.export} (env {@code QUARKUS_FUNQY_EXPORT}) picks the
+ * one a deployment runs. A new event function needs one method here.
+ */
+public class KafkaBatchFunctions {
+
+    private final KafkaBatchHandler batches;
+    private final PurchaseFunction purchases;
+    private final CartFunction carts;
+    private final CustomerChangeFunction customers;
+
+    public KafkaBatchFunctions(KafkaBatchHandler batches, PurchaseFunction purchases, CartFunction carts, CustomerChangeFunction customers) {
+        this.batches = batches;
+        this.purchases = purchases;
+        this.carts = carts;
+        this.customers = customers;
+    }
+
+    /** Records of commerce.purchase.completed.v1: CloudEvents, binary or structured mode. */
+    @Funq(PurchaseFunction.NAME)
+    public Uni<KafkaBatchResponse> purchase(KafkaBatch batch) {
+        return batches.cloudEvents(purchases, batch);
+    }
+
+    /** Records of commerce.cart.changed.v1: CloudEvents, binary or structured mode. */
+    @Funq(CartFunction.NAME)
+    public Uni<KafkaBatchResponse> cart(KafkaBatch batch) {
+        return batches.cloudEvents(carts, batch);
+    }
+
+    /** Records of the customers table's Debezium topic: plain Debezium JSON, null values for tombstones. */
+    @Funq(CustomerChangeFunction.NAME)
+    public Uni<KafkaBatchResponse> customer(KafkaBatch batch) {
+        return batches.handle(customers, customers::decodeRecord, batch);
+    }
+}

@@ -1,0 +1,60 @@
+package com.example.profiles.lambda;
+
+import java.util.Map;
+
+import io.quarkus.test.junit.QuarkusTestProfile;
+
+/**
+ * One Lambda artifact holds every function and a deployment picks one with
+ * {@code quarkus.funqy.export}; a test application can export only one too, so each function gets
+ * a profile (and Quarkus restarts between them).
+ */
+final class LambdaFunctionProfiles {
+
+    private LambdaFunctionProfiles() {
+    }
+
+    public static class Purchase implements QuarkusTestProfile {
+        @Override
+        public Map<String, String> getConfigOverrides() {
+            return Map.of("quarkus.funqy.export", "purchase");
+        }
+    }
+
+    public static class Cart implements QuarkusTestProfile {
+        @Override
+        public Map<String, String> getConfigOverrides() {
+            return Map.of("quarkus.funqy.export", "cart");
+        }
+    }
+
+    public static class Customer implements QuarkusTestProfile {
+        @Override
+        public Map<String, String> getConfigOverrides() {
+            return Map.of("quarkus.funqy.export", "customer");
+        }
+    }
+
+    public static class Sweeper implements QuarkusTestProfile {
+        @Override
+        public Map<String, String> getConfigOverrides() {
+            return Map.of("quarkus.funqy.export", "sweeper");
+        }
+    }
+
+    /** The purchase function behind an event source mapping that does not take partial batch responses. */
+    public static class PurchaseWithoutPartialResponses implements QuarkusTestProfile {
+        @Override
+        public Map<String, String> getConfigOverrides() {
+            return Map.of("quarkus.funqy.export", "purchase", "profiles.lambda.report-batch-item-failures", "false");
+        }
+    }
+
+    /** The purchase function with a short wait for dead-letter acknowledgements. */
+    public static class PurchaseWithShortDeadLetterTimeout implements QuarkusTestProfile {
+        @Override
+        public Map<String, String> getConfigOverrides() {
+            return Map.of("quarkus.funqy.export", "purchase", "profiles.lambda.dead-letter-timeout", "PT1S");
+        }
+    }
+}
