@@ -48,7 +48,11 @@ public class EmbeddedMetricsWriter {
         aws.put("Timestamp", timestampMillis);
         ObjectNode directive = aws.putArray("CloudWatchMetrics").addObject();
         directive.put("Namespace", NAMESPACE);
-        directive.putArray("Dimensions").addArray().add("function").add("source");
+        // Two dimension sets: per function and source, and per source alone, which is what the
+        // freshness alarms in infra/terraform/aws watch.
+        ArrayNode dimensions = directive.putArray("Dimensions");
+        dimensions.addArray().add("function").add("source");
+        dimensions.addArray().add("source");
         ArrayNode metrics = directive.putArray("Metrics");
 
         root.put("function", summary.function());

@@ -36,7 +36,7 @@ class EmbeddedMetricsWriterTest {
         assertThat(emf.path("_aws").path("Timestamp").asLong()).isEqualTo(1_795_000_000_123L);
         JsonNode directive = emf.path("_aws").path("CloudWatchMetrics").get(0);
         assertThat(directive.path("Namespace").asText()).isEqualTo("ProfileFunctions");
-        assertThat(directive.path("Dimensions").toString()).isEqualTo("[[\"function\",\"source\"]]");
+        assertThat(directive.path("Dimensions").toString()).isEqualTo("[[\"function\",\"source\"],[\"source\"]]");
         assertThat(directive.path("Metrics").findValuesAsText("Name")).containsExactly(
                 "profile_events_applied", "profile_events_duplicate", "profile_events_stale", "profile_events_ignored",
                 "profile_events_erased", "profile_events_invalid", "profile_events_failed", "profile_events_deferred",
