@@ -11,6 +11,10 @@ environment    = "staging"
 # One zip per function: a copy of target/function.zip of the native Lambda build (see README.md).
 artifacts_dir = "../../../target/lambda-artifacts"
 
+# The AWS Parameters and Secrets Lambda Extension layer of your region and architecture (AWS
+# publishes the ARNs; the account below is a placeholder).
+secrets_extension_layer_arn = "arn:aws:lambda:eu-west-1:123456789012:layer:AWS-Parameters-and-Secrets-Lambda-Extension-Arm64:12"
+
 vpc_id     = "vpc-0123456789abcdef0"
 subnet_ids = ["subnet-0123456789abcdef0", "subnet-0fedcba987654321f"]
 

@@ -24,6 +24,10 @@ resource "aws_lambda_function" "fn" {
   # A missing zip fails the apply (not the plan), so plans and tests need no build.
   source_code_hash = fileexists(local.artifacts[each.key]) ? filebase64sha256(local.artifacts[each.key]) : null
 
+  # The AWS Parameters and Secrets Lambda Extension: the application reads PROFILES_SECRET_ARN
+  # through it at start (LambdaSecretsConfigSource), without an AWS SDK in the function.
+  layers = [var.secrets_extension_layer_arn]
+
   memory_size                    = each.value.memory_mb
   timeout                        = each.value.timeout_seconds
   reserved_concurrent_executions = lookup(var.reserved_concurrency, each.key, -1)
@@ -35,7 +39,7 @@ resource "aws_lambda_function" "fn" {
       REDIS_URL                 = "rediss://${local.redis_endpoint}:6379"
       QUARKUS_REDIS_CLIENT_TYPE = var.redis_cluster_mode ? "cluster" : "standalone"
       KAFKA_BOOTSTRAP_SERVERS   = var.msk_bootstrap_servers
-      # JSON with REDIS_AUTH_TOKEN and PROFILE_HASH_KEY; the Lambda binding reads it at start.
+      # JSON with REDIS_AUTH_TOKEN and PROFILE_HASH_KEY, read at start through the extension layer.
       PROFILES_SECRET_ARN = aws_secretsmanager_secret.app.arn
     })
   }

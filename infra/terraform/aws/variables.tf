@@ -368,3 +368,13 @@ variable "freshness_lag_threshold_ms" {
     error_message = "freshness_lag_threshold_ms must be positive."
   }
 }
+
+variable "secrets_extension_layer_arn" {
+  description = "ARN of the AWS Parameters and Secrets Lambda Extension layer for the region and architecture (AWS publishes one per region and architecture: look it up in the AWS documentation, AWS Parameters and Secrets Lambda Extension ARNs); the functions read their secret through it at start."
+  type        = string
+
+  validation {
+    condition     = can(regex("^arn:aws[a-z-]*:lambda:[a-z0-9-]+:[0-9]{12}:layer:[A-Za-z0-9_-]+:[0-9]+$", var.secrets_extension_layer_arn))
+    error_message = "secrets_extension_layer_arn must be a versioned Lambda layer ARN."
+  }
+}

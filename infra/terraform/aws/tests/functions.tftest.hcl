@@ -23,6 +23,8 @@ variables {
   msk_security_group_id = "sg-0123456789abcdef0"
   redis_auth_token      = "test-only-token-0123456789"
   profile_hash_key      = "test-only-hash-key-0123456789abcdef"
+
+  secrets_extension_layer_arn = "arn:aws:lambda:eu-west-1:123456789012:layer:AWS-Parameters-and-Secrets-Lambda-Extension-Arm64:12"
 }
 
 run "one_lambda_role_log_group_and_alarm_per_function" {
