@@ -209,7 +209,7 @@ class PurchaseLambdaIT {
         JsonNode emf = CloudEvents.JSON.readTree(first.get(0));
         JsonNode directive = emf.path("_aws").path("CloudWatchMetrics").get(0);
         assertThat(directive.path("Namespace").asText()).isEqualTo("ProfileFunctions");
-        assertThat(directive.path("Dimensions").toString()).isEqualTo("[[\"function\",\"source\"]]");
+        assertThat(directive.path("Dimensions").toString()).isEqualTo("[[\"function\",\"source\"],[\"source\"]]");
         assertThat(directive.path("Metrics").findValuesAsText("Name"))
                 .contains("profile_events_applied", "profile_events_invalid", "profile_events_failed", "profile_freshness_lag_p99_ms");
         assertThat(emf.path("_aws").path("Timestamp").asLong()).isCloseTo(System.currentTimeMillis(), org.assertj.core.data.Offset.offset(60_000L));
