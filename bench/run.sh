@@ -9,6 +9,7 @@
 #   APP_JVM_OPTS='-Xmx96m' bench/run.sh
 #   BENCH_OPTS='-Dbench.kafka-rates=1000,5000 -Dbench.backlog=100000' bench/run.sh   # a shorter run
 #   SKIP_BUILD=1 bench/run.sh         # reuse the last build
+#   APP_JAR=/elsewhere/target/quarkus-app/quarkus-run.jar bench/run.sh   # measure another build of the app
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 
@@ -22,6 +23,7 @@ BENCH_TIMEOUT=${BENCH_TIMEOUT:-900}
 # competing with the event loops).
 APP_JVM_OPTS=${APP_JVM_OPTS:--Xms96m -Xmx128m -XX:+UseSerialGC -XX:MaxMetaspaceSize=128m -XX:ReservedCodeCacheSize=64m}
 BENCH_OPTS=${BENCH_OPTS:-}
+APP_JAR=${APP_JAR:-target/quarkus-app/quarkus-run.jar}
 
 JAVA=java
 [[ -n "${JAVA_HOME:-}" ]] && JAVA="$JAVA_HOME/bin/java"
@@ -81,7 +83,7 @@ done
 echo "==> running the scenarios (bounded to ${BENCH_TIMEOUT}s)"
 # shellcheck disable=SC2086
 timeout "$BENCH_TIMEOUT" "$JAVA" -Xmx1g -Djava.awt.headless=true "$JUL" $BENCH_OPTS -cp "$CP" com.example.profiles.bench.BenchMain \
-  --env "$STACK_ENV" --out "$OUT" --jar target/quarkus-app/quarkus-run.jar --stack-pid "$STACK_PID" --app-jvm "$APP_JVM_OPTS" &
+  --env "$STACK_ENV" --out "$OUT" --jar "$APP_JAR" --stack-pid "$STACK_PID" --app-jvm "$APP_JVM_OPTS" &
 DRIVER_PID=$!
 wait "$DRIVER_PID"
 DRIVER_PID=""

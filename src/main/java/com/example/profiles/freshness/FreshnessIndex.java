@@ -7,8 +7,11 @@ import java.util.zip.CRC32;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
-import io.quarkus.redis.datasource.ReactiveRedisDataSource;
+import com.example.profiles.core.PipelinedRedis;
+
 import io.smallrye.mutiny.Uni;
+import io.vertx.mutiny.redis.client.Command;
+import io.vertx.mutiny.redis.client.Request;
 
 /**
  * The structures that let the sweeper find stale data without scanning every profile. Both are
@@ -34,10 +37,10 @@ public class FreshnessIndex {
     public static final List<String> QUEUES = List.of(CART_ABANDON, CART_CLEAR, CUSTOMER_REFRESH, PROFILE_EXPIRE);
     public static final List<String> SOURCES = List.of("purchase", "cart", "customer");
 
-    private final ReactiveRedisDataSource redis;
+    private final PipelinedRedis redis;
     private final FreshnessSettings settings;
 
-    public FreshnessIndex(ReactiveRedisDataSource redis, FreshnessSettings settings) {
+    public FreshnessIndex(PipelinedRedis redis, FreshnessSettings settings) {
         this.redis = redis;
         this.settings = settings;
     }
@@ -80,10 +83,10 @@ public class FreshnessIndex {
         int shard = shard(userId);
         List<Uni<?>> commands = new ArrayList<>();
         for (String source : SOURCES) {
-            commands.add(redis.execute("ZREM", indexKey(source, shard), userId));
+            commands.add(redis.send(Request.cmd(Command.ZREM).arg(indexKey(source, shard)).arg(userId)));
         }
         for (String queue : QUEUES) {
-            commands.add(redis.execute("ZREM", queueKey(queue, shard), userId));
+            commands.add(redis.send(Request.cmd(Command.ZREM).arg(queueKey(queue, shard)).arg(userId)));
         }
         return Uni.combine().all().unis(commands).discardItems();
     }
@@ -93,6 +96,6 @@ public class FreshnessIndex {
     }
 
     private Uni<?> zaddGreater(String key, long score, String member) {
-        return redis.execute("ZADD", key, "GT", Long.toString(score), member);
+        return redis.send(Request.cmd(Command.ZADD).arg(key).arg("GT").arg(score).arg(member));
     }
 }
