@@ -2,6 +2,7 @@ package com.example.profiles.core;
 
 import java.time.Duration;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 
 import jakarta.annotation.PreDestroy;
@@ -11,6 +12,7 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.logging.Logger;
 
 import io.quarkus.redis.datasource.ReactiveRedisDataSource;
+import io.quarkus.scheduler.Scheduled;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.redis.client.Redis;
 import io.vertx.mutiny.redis.client.RedisConnection;
@@ -26,8 +28,8 @@ import io.vertx.mutiny.redis.client.Response;
  * {@code max-pool-waiting} more the call fails.) On a Redis Cluster the connection is the
  * client's cluster connection, which routes each command to the node of its slot.
  *
- * <p>A connection that closes, fails, or leaves a command unanswered for {@code quarkus.redis.timeout}
- * is dropped (and closed), and the next command opens a new one; the commands that were in flight
+ * <p>A connection that closes, fails, or answers nothing for {@code quarkus.redis.timeout} while
+ * commands wait (checked every second) is dropped (and closed), and the next command opens a new one; the commands that were in flight
  * on it fail, so their callers retry (Kafka) or answer 503 (HTTP) exactly as before. A Redis error
  * reply (NOSCRIPT, a script error) fails only its own command.
  */
@@ -39,6 +41,8 @@ public class PipelinedRedis {
     private final Redis redis;
     private final Duration timeout;
     private final AtomicReference<Uni<RedisConnection>> current = new AtomicReference<>();
+    private final AtomicLong outstanding = new AtomicLong();
+    private volatile long lastReplyNanos = System.nanoTime();
 
     public PipelinedRedis(ReactiveRedisDataSource dataSource, @ConfigProperty(name = "quarkus.redis.timeout", defaultValue = "10s") Duration timeout) {
         this.redis = dataSource.getRedis();
@@ -46,10 +50,32 @@ public class PipelinedRedis {
     }
 
     public Uni<Response> send(Request request) {
-        Uni<RedisConnection> connection = connection();
-        return connection.onItem().transformToUni(c -> c.send(request))
-                .ifNoItem().after(timeout).failWith(() -> new TimeoutException("Redis did not answer within " + timeout))
-                .onFailure(PipelinedRedis::isConnectionFailure).invoke(failure -> drop(connection, failure));
+        return Uni.createFrom().deferred(() -> {
+            Uni<RedisConnection> connection = connection();
+            if (outstanding.getAndIncrement() == 0) {
+                lastReplyNanos = System.nanoTime(); // an idle connection is not a hanging one
+            }
+            return connection.onItem().transformToUni(c -> c.send(request))
+                    .onTermination().invoke(() -> {
+                        outstanding.decrementAndGet();
+                        lastReplyNanos = System.nanoTime();
+                    })
+                    .onFailure(PipelinedRedis::isConnectionFailure).invoke(failure -> drop(connection, failure));
+        });
+    }
+
+    /**
+     * A connection that has commands in flight but has answered nothing for {@code quarkus.redis.timeout}
+     * hangs: it is dropped, which fails those commands (a timer per command would cost more than the
+     * command itself on this path).
+     */
+    @Scheduled(every = "1s", concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
+    void watchdog() {
+        Uni<RedisConnection> connection = current.get();
+        if (connection != null && outstanding.get() > 0 && System.nanoTime() - lastReplyNanos > timeout.toNanos()) {
+            drop(connection, new TimeoutException("Redis answered nothing for " + timeout));
+            lastReplyNanos = System.nanoTime();
+        }
     }
 
     private Uni<RedisConnection> connection() {

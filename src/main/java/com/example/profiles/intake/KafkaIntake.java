@@ -11,6 +11,8 @@ import com.example.profiles.core.InvalidEventException;
 import com.example.profiles.core.ProfileEventFunction;
 import com.example.profiles.core.ProfileSettings;
 import com.example.profiles.core.ProfileStoreUnavailableException;
+import com.example.profiles.freshness.FreshnessIndex;
+import com.example.profiles.freshness.IndexBatch;
 
 import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
@@ -32,7 +34,9 @@ import io.smallrye.reactive.messaging.kafka.api.IncomingKafkaRecordMetadata;
  * <li>anything else (a bug): the batch is nacked, which stops the channel (failure-strategy=fail)
  * without committing, so its records are redelivered after a restart.</li>
  * </ul>
- * The batch is acknowledged only when every one of its records is done, so no offset is committed
+ * The freshness-index updates of the batch are gathered and sent once, after its scripts
+ * ({@link IndexBatch}). The batch is acknowledged only when every one of its records is done and
+ * the index updates are written, so no offset is committed
  * for a record that was not applied or dead-lettered: while Redis is down the batch waits, and a
  * record stuck longer than the connector's unprocessed-record limit marks the channel unhealthy.
  */
@@ -46,8 +50,11 @@ public class KafkaIntake {
     private final DeadLetterPublisher deadLetters;
     private final ProfileSettings settings;
     private final int concurrency;
+    private final FreshnessIndex freshness;
 
-    public KafkaIntake(EventIntake intake, CloudEventDecoder decoder, DeadLetterPublisher deadLetters, ProfileSettings settings) {
+    public KafkaIntake(EventIntake intake, CloudEventDecoder decoder, DeadLetterPublisher deadLetters, ProfileSettings settings,
+            FreshnessIndex freshness) {
+        this.freshness = freshness;
         this.intake = intake;
         this.decoder = decoder;
         this.deadLetters = deadLetters;
@@ -63,24 +70,29 @@ public class KafkaIntake {
     /** Consumes a batch of records in the function's own format. */
     public <T> Uni<Void> consume(ProfileEventFunction<T> function, KafkaRecordBatch<byte[], byte[]> batch, RecordDecoder<T> recordDecoder) {
         List<KafkaRecord<byte[], byte[]>> records = batch.getRecords();
+        IndexBatch index = new IndexBatch();
         Uni<Void> all;
         if (records.size() == 1) {
-            all = applyOne(function, records.get(0), recordDecoder);
+            all = applyOne(function, records.get(0), recordDecoder, index);
         } else {
             all = Multi.createFrom().iterable(records)
-                    .onItem().transformToUni(record -> applyOne(function, record, recordDecoder)).merge(concurrency)
+                    .onItem().transformToUni(record -> applyOne(function, record, recordDecoder, index)).merge(concurrency)
                     .collect().last().replaceWithVoid();
         }
-        return all.chain(() -> Uni.createFrom().completionStage(batch::ack))
+        return all.chain(() -> freshness.flush(index)
+                .onFailure(ProfileStoreUnavailableException.class)
+                .retry().withBackOff(Duration.ofMillis(100), Duration.ofSeconds(5)).indefinitely())
+                .chain(() -> Uni.createFrom().completionStage(batch::ack))
                 .onFailure().recoverWithUni(failure -> Uni.createFrom().completionStage(() -> batch.nack(failure)));
     }
 
     /** Applies (or dead-letters) one record; completes when it is done, fails only on a bug. */
-    private <T> Uni<Void> applyOne(ProfileEventFunction<T> function, KafkaRecord<byte[], byte[]> record, RecordDecoder<T> recordDecoder) {
+    private <T> Uni<Void> applyOne(ProfileEventFunction<T> function, KafkaRecord<byte[], byte[]> record, RecordDecoder<T> recordDecoder,
+            IndexBatch index) {
         IncomingKafkaRecordMetadata<?, ?> kafka = metadata(record);
         byte[] key = record.getKey();
         return intake.apply(function, () -> recordDecoder.decode(kafka.getTopic(), kafka.getPartition(), kafka.getOffset(),
-                record.getHeaders(), key, record.getPayload()), TRIGGER)
+                record.getHeaders(), key, record.getPayload()), TRIGGER, index)
                 .onFailure(ProfileStoreUnavailableException.class)
                 .retry().withBackOff(Duration.ofMillis(100), Duration.ofSeconds(5)).indefinitely()
                 .replaceWithVoid()
