@@ -123,12 +123,16 @@ public final class BenchMain {
                 httpPhases(client, stream);
                 reads(client, stream);
             }
+            if (appJvmOptions.stream().anyMatch(o -> o.startsWith("-XX:NativeMemoryTracking"))) {
+                Files.writeString(out.resolve("nmt.txt"), jcmdOutput("VM.native_memory", "summary"));
+            }
             profiledDrain(kafka, stream);
         }
         sweep();
         results.put("maxRssMbByPhase", rssByPhase());
         results.put("benchSeconds", Math.round((System.nanoTime() - started) / 1e9));
         stopApp();
+        results.put("gc", gcSummary());
         writeResults();
     }
 
@@ -516,6 +520,15 @@ public final class BenchMain {
         say("profiled drain: %s", drain);
     }
 
+    private String jcmdOutput(String... args) throws Exception {
+        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "jcmd").toString(), Long.toString(appPid)));
+        command.addAll(List.of(args));
+        Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
+        String output = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        p.waitFor();
+        return output;
+    }
+
     private void jcmd(String... args) throws Exception {
         List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "jcmd").toString(), Long.toString(appPid)));
         command.addAll(List.of(args));
@@ -625,6 +638,7 @@ public final class BenchMain {
     // ------------------------------------------------------------------------------------------
     // The app process
 
+    @SuppressWarnings("unchecked")
     private long launchApp() throws Exception {
         try (ServerSocket socket = new ServerSocket(0, 1, java.net.InetAddress.getByName("127.0.0.1"))) {
             appPort = socket.getLocalPort();
@@ -632,12 +646,21 @@ public final class BenchMain {
         List<String> command = new ArrayList<>();
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         command.addAll(appJvmOptions);
+        // An AppCDS archive built with the jar (quarkus.package.jar.appcds.enabled, see bench/run.sh)
+        // names the jar relative to its folder, so the app runs from there.
+        Path appDir = jar.toAbsolutePath().getParent();
+        if (Files.exists(appDir.resolve("app-cds.jsa")) && !Boolean.getBoolean("bench.no-appcds")) {
+            command.add("-XX:SharedArchiveFile=app-cds.jsa");
+            results.computeIfAbsent("machine", k -> new LinkedHashMap<String, Object>());
+            ((Map<String, Object>) results.get("machine")).put("appCds", true);
+        }
         command.addAll(List.of("-Dquarkus.http.host=127.0.0.1", "-Dquarkus.http.port=" + appPort,
                 // One sweep, ours, at the end; its size as the Freshness issue states it (about 10,000 due entries).
                 "-Dprofiles.sweeper.every=off", "-Dprofiles.sweeper.max-entries=20000", "-Dprofiles.sweeper.time-budget=PT120S",
                 "-Dprofiles.sweeper.lease=PT180S",
-                "-jar", jar.toString()));
-        ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(out.resolve("app.log").toFile());
+                "-jar", jar.toAbsolutePath().toString()));
+        ProcessBuilder builder = new ProcessBuilder(command).directory(appDir.toFile()).redirectErrorStream(true)
+                .redirectOutput(out.resolve("app.log").toFile());
         builder.environment().put("REDIS_URL", redisUri);
         builder.environment().put("KAFKA_BOOTSTRAP_SERVERS", kafkaBootstrap);
         builder.environment().putIfAbsent("PROFILE_HASH_KEY", "bench-key-not-a-secret");
@@ -744,6 +767,30 @@ public final class BenchMain {
         } catch (IOException e) {
             return 0;
         }
+    }
+
+    /** Pauses from the app's -Xlog:gc file, if it wrote one: how often, how long, how much in all. */
+    private Map<String, Object> gcSummary() throws IOException {
+        Map<String, Object> r = new LinkedHashMap<>();
+        String option = appJvmOptions.stream().filter(o -> o.startsWith("-Xlog:gc:file=")).findFirst().orElse(null);
+        if (option == null || !Files.exists(Path.of(option.substring("-Xlog:gc:file=".length())))) {
+            return r;
+        }
+        for (String kind : new String[] { "Pause Young", "Pause Full" }) {
+            Histogram pauses = new Histogram(3_600_000_000L, 3);
+            double total = 0;
+            for (String line : Files.readAllLines(Path.of(option.substring("-Xlog:gc:file=".length())))) {
+                if (line.contains(kind) && line.endsWith("ms")) {
+                    double ms = Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1, line.length() - 2));
+                    pauses.recordValue(Math.round(ms * 1000));
+                    total += ms;
+                }
+            }
+            Map<String, Object> p = percentiles(pauses, 1000);
+            p.put("totalMillis", Math.round(total));
+            r.put(kind.replace("Pause ", "").toLowerCase() + "PausesMillis", p);
+        }
+        return r;
     }
 
     private static final String[] CPU_NAMES = { "app", "redis", "kafkaBroker", "loadGenerator" };
