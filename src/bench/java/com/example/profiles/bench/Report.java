@@ -31,14 +31,17 @@ final class Report {
         Map<String, Object> targets = new java.util.LinkedHashMap<>();
         results.put("targets", targets);
 
-        Number mix = (Number) path(results, "limits", "redis", "mixPipelinedPerSecond");
+        Number mixBefore = (Number) path(results, "limits", "redis", "mixPipelinedPerSecond");
+        Number mixAfter = (Number) path(results, "limits", "redisAfterDrain", "mixPipelinedPerSecond");
+        // The machine is shared: the limit is the mean of the runs before and right after the drain.
+        Number mix = mixAfter == null ? mixBefore : (Number) Math.round((mixBefore.doubleValue() + mixAfter.doubleValue()) / 2);
         Number mixPlain = (Number) path(results, "limits", "redis", "mixUnpipelinedPerSecond");
         Number consume = (Number) path(results, "limits", "kafka", "consumePerSecond");
         Number sustained = (Number) path(results, "kafkaSaturation", "sustainedPerSecond");
         target(lines, targets, "Kafka path sustained events/s", sustained, ">= 20000", sustained != null && sustained.doubleValue() >= 20_000);
         Double ratio = ratio(sustained, mix);
-        target(lines, targets, "Kafka path / redis-benchmark of the same scripts pipelined (stream's mix)", ratio, ">= 0.5",
-                ratio != null && ratio >= 0.5);
+        target(lines, targets, "Kafka path / redis-benchmark of the same scripts pipelined (stream's mix, mean of " + mixBefore + " before and "
+                + mixAfter + " after the drain)", ratio, ">= 0.5", ratio != null && ratio >= 0.5);
         lines.add(String.format("  ratio Kafka path / broker raw consume rate: %s", ratio(sustained, consume)));
 
         Map<String, Object> at5000 = step(results, "kafkaLag", 5000);
