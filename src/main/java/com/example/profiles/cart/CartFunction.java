@@ -6,7 +6,6 @@ import jakarta.enterprise.context.ApplicationScoped;
 
 import org.eclipse.microprofile.reactive.messaging.Acknowledgment;
 import org.eclipse.microprofile.reactive.messaging.Incoming;
-import org.eclipse.microprofile.reactive.messaging.Message;
 
 import com.example.profiles.core.CurrencyConverter;
 import com.example.profiles.core.EventClock;
@@ -17,6 +16,7 @@ import com.example.profiles.core.ProfileUpdate;
 import com.example.profiles.intake.KafkaIntake;
 
 import io.smallrye.mutiny.Uni;
+import io.smallrye.reactive.messaging.kafka.KafkaRecordBatch;
 
 /**
  * The cart function: a cart change ({@code com.example.commerce.cart.changed.v1}) updates the
@@ -40,11 +40,11 @@ public class CartFunction implements ProfileEventFunction<CartChanged> {
         this.kafka = kafka;
     }
 
-    /** Consumes the cart topic: applies each record, dead-letters invalid ones, retries on Redis failure. */
+    /** Consumes the cart topic: applies each poll's records as a batch (see KafkaIntake), dead-letters invalid ones, retries on Redis failure. */
     @Incoming(NAME)
     @Acknowledgment(Acknowledgment.Strategy.MANUAL)
-    public Uni<Void> consume(Message<byte[]> record) {
-        return kafka.consume(this, record);
+    public Uni<Void> consume(KafkaRecordBatch<byte[], byte[]> records) {
+        return kafka.consume(this, records);
     }
 
     @Override

@@ -7,6 +7,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 import org.jboss.logging.Logger;
 
 import com.example.profiles.core.ProfileMetrics.Outcome;
+import com.example.profiles.freshness.IndexBatch;
 
 import io.smallrye.mutiny.Uni;
 
@@ -50,6 +51,11 @@ public class EventIntake {
      * @param trigger how the event arrived (http, kafka, lambda), for metrics
      */
     public <T> Uni<ApplyResult> apply(ProfileEventFunction<T> function, Supplier<Decoded<T>> decode, String trigger) {
+        return apply(function, decode, trigger, null);
+    }
+
+    /** @param indexBatch where the freshness-index updates are gathered (see {@link ProfileUpdater}), or null */
+    public <T> Uni<ApplyResult> apply(ProfileEventFunction<T> function, Supplier<Decoded<T>> decode, String trigger, IndexBatch indexBatch) {
         String expectedType = eventType(function);
         return Uni.createFrom().deferred(() -> {
             Decoded<T> event = decode.get();
@@ -62,7 +68,7 @@ public class EventIntake {
             }
             validation.check(event.data());
             ProfileUpdate update = function.toUpdate(event.data(), event.meta());
-            return updater.apply(update, event.meta());
+            return updater.apply(update, event.meta(), indexBatch);
         }).invoke(result -> {
             metrics.outcome(function.name(), expectedType, trigger, Outcome.of(result.status()));
             if (result.late()) {

@@ -43,6 +43,14 @@ public interface ProfileSettings {
 
     Purchase purchase();
 
+    Kafka kafka();
+
+    interface Kafka {
+        /** How many records of one poll (batch) a function applies at the same time. */
+        @WithDefault("256")
+        int concurrency();
+    }
+
     /**
      * Per function, filled from {@code functions/<name>/function.json} by
      * {@code FunctionDescriptorConfigSource}: its one event type and Kafka topics.

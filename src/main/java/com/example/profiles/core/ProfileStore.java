@@ -4,8 +4,9 @@ import java.util.List;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
-import io.quarkus.redis.datasource.ReactiveRedisDataSource;
 import io.smallrye.mutiny.Uni;
+import io.vertx.mutiny.redis.client.Command;
+import io.vertx.mutiny.redis.client.Request;
 import io.vertx.mutiny.redis.client.Response;
 
 /**
@@ -13,37 +14,35 @@ import io.vertx.mutiny.redis.client.Response;
  * FLUSH, or on a cluster node that never saw them); then the call answers NOSCRIPT and we send
  * the script once with EVAL, which runs it and caches it on the node that owns the keys (SCRIPT
  * LOAD has no key, so on a cluster it could land on another node). Every other failure means the
- * script did not run, so it is reported as retryable.
+ * script did not run, so it is reported as retryable. Commands go over the shared pipelined
+ * connection ({@link PipelinedRedis}).
  */
 @ApplicationScoped
 public class ProfileStore {
 
-    private final ReactiveRedisDataSource redis;
+    private final PipelinedRedis redis;
 
-    public ProfileStore(ReactiveRedisDataSource redis) {
+    public ProfileStore(PipelinedRedis redis) {
         this.redis = redis;
     }
 
     public Uni<Response> run(ProfileScript script, List<String> keys, List<String> args) {
-        String[] evalArgs = new String[2 + keys.size() + args.size()];
-        evalArgs[0] = script.sha();
-        evalArgs[1] = Integer.toString(keys.size());
-        int i = 2;
-        for (String key : keys) {
-            evalArgs[i++] = key;
-        }
-        for (String arg : args) {
-            evalArgs[i++] = arg;
-        }
-        return redis.execute("EVALSHA", evalArgs)
+        return redis.send(request(Command.EVALSHA, script.sha(), keys, args))
                 .onFailure(ProfileStore::isNoScript)
-                .recoverWithUni(() -> {
-                    String[] withSource = evalArgs.clone();
-                    withSource[0] = script.source();
-                    return redis.execute("EVAL", withSource);
-                })
+                .recoverWithUni(() -> redis.send(request(Command.EVAL, script.source(), keys, args)))
                 .onFailure().transform(e -> new ProfileStoreUnavailableException(
                         "Redis did not run script " + script.name() + ": " + e.getMessage(), e));
+    }
+
+    private static Request request(Command command, String script, List<String> keys, List<String> args) {
+        Request request = Request.cmd(command).arg(script).arg(keys.size());
+        for (String key : keys) {
+            request.arg(key);
+        }
+        for (String arg : args) {
+            request.arg(arg);
+        }
+        return request;
     }
 
     private static boolean isNoScript(Throwable failure) {

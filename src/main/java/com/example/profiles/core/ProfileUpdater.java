@@ -7,6 +7,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 
 import com.example.profiles.core.ApplyResult.Status;
 import com.example.profiles.freshness.FreshnessIndex;
+import com.example.profiles.freshness.IndexBatch;
 import com.example.profiles.freshness.LagWindows;
 
 import io.smallrye.mutiny.Uni;
@@ -40,6 +41,14 @@ public class ProfileUpdater {
     }
 
     public Uni<ApplyResult> apply(ProfileUpdate update, EventMeta meta) {
+        return apply(update, meta, null);
+    }
+
+    /**
+     * @param batch where to gather the freshness-index updates (a Kafka batch sends them once all its
+     *        records are applied), or null to send them right after the script
+     */
+    public Uni<ApplyResult> apply(ProfileUpdate update, EventMeta meta, IndexBatch batch) {
         List<String> args = new ArrayList<>(5 + update.args().size());
         args.add(meta.dedupKey());
         args.add(Long.toString(clock.nowMillis()));
@@ -49,7 +58,7 @@ public class ProfileUpdater {
         args.addAll(update.args());
         return store.run(update.script(), ProfileKeys.all(update.userId()), args)
                 .map(reply -> result(update, meta, reply))
-                .call(result -> index(update, result));
+                .call(result -> index(update, result, batch));
     }
 
     /**
@@ -58,7 +67,16 @@ public class ProfileUpdater {
      * that finds a duplicate repairs it. A stale event changes nothing, and must not put an erased
      * user back in any index.
      */
-    private Uni<Void> index(ProfileUpdate update, ApplyResult result) {
+    private Uni<Void> index(ProfileUpdate update, ApplyResult result, IndexBatch batch) {
+        if (batch != null) {
+            switch (result.status()) {
+                case APPLIED, DUPLICATE -> freshness.recordApplied(update.userId(), update.source(), update.eventTimeMillis(), batch);
+                case ERASED -> freshness.forget(update.userId(), batch);
+                default -> {
+                }
+            }
+            return Uni.createFrom().voidItem();
+        }
         return switch (result.status()) {
             case APPLIED, DUPLICATE -> freshness.recordApplied(update.userId(), update.source(), update.eventTimeMillis());
             case ERASED -> freshness.forget(update.userId());

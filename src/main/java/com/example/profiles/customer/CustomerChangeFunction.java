@@ -12,7 +12,6 @@ import jakarta.enterprise.context.ApplicationScoped;
 import org.apache.kafka.common.header.Headers;
 import org.eclipse.microprofile.reactive.messaging.Acknowledgment;
 import org.eclipse.microprofile.reactive.messaging.Incoming;
-import org.eclipse.microprofile.reactive.messaging.Message;
 
 import com.example.profiles.core.EventClock;
 import com.example.profiles.core.EventIntake;
@@ -30,6 +29,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
 import io.smallrye.mutiny.Uni;
+import io.smallrye.reactive.messaging.kafka.KafkaRecordBatch;
 
 /**
  * The customer-change function: Debezium change events of the customers table
@@ -66,8 +66,8 @@ public class CustomerChangeFunction implements ProfileEventFunction<DebeziumChan
     /** Consumes the Debezium topic of the customers table (plain Debezium JSON, not CloudEvents). */
     @Incoming(NAME)
     @Acknowledgment(Acknowledgment.Strategy.MANUAL)
-    public Uni<Void> consume(Message<byte[]> record) {
-        return kafka.consume(this, record, this::decodeRecord);
+    public Uni<Void> consume(KafkaRecordBatch<byte[], byte[]> records) {
+        return kafka.consume(this, records, this::decodeRecord);
     }
 
     /**

@@ -123,6 +123,12 @@ public class FunctionDescriptorConfigSource implements ConfigSource {
             if (lambdaBinding) {
                 props.put(channel + "enabled", "false");
             }
+            // The records of one poll arrive as one batch, applied concurrently and acknowledged
+            // together once every one is applied or dead-lettered (KafkaIntake).
+            props.put(channel + "batch", "true");
+            if (d.settings() != null && d.settings().get("kafkaBatchSize") instanceof Number batchSize) {
+                props.put(channel + "max.poll.records", Integer.toString(batchSize.intValue()));
+            }
             props.put("profiles.functions." + fn + ".topic", trigger.topic());
             if (trigger.deadLetterTopic() != null) {
                 props.put("profiles.functions." + fn + ".dead-letter-topic", trigger.deadLetterTopic());

@@ -7,8 +7,12 @@ import java.util.zip.CRC32;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
-import io.quarkus.redis.datasource.ReactiveRedisDataSource;
+import com.example.profiles.core.PipelinedRedis;
+import com.example.profiles.core.ProfileStoreUnavailableException;
+
 import io.smallrye.mutiny.Uni;
+import io.vertx.mutiny.redis.client.Command;
+import io.vertx.mutiny.redis.client.Request;
 
 /**
  * The structures that let the sweeper find stale data without scanning every profile. Both are
@@ -34,10 +38,10 @@ public class FreshnessIndex {
     public static final List<String> QUEUES = List.of(CART_ABANDON, CART_CLEAR, CUSTOMER_REFRESH, PROFILE_EXPIRE);
     public static final List<String> SOURCES = List.of("purchase", "cart", "customer");
 
-    private final ReactiveRedisDataSource redis;
+    private final PipelinedRedis redis;
     private final FreshnessSettings settings;
 
-    public FreshnessIndex(ReactiveRedisDataSource redis, FreshnessSettings settings) {
+    public FreshnessIndex(PipelinedRedis redis, FreshnessSettings settings) {
         this.redis = redis;
         this.settings = settings;
     }
@@ -63,16 +67,66 @@ public class FreshnessIndex {
     /** After an event of {@code source} was applied (or re-delivered): its data is as new as {@code eventTime}. */
     public Uni<Void> recordApplied(String userId, String source, long eventTime) {
         int shard = shard(userId);
-        List<Uni<?>> commands = new ArrayList<>(4);
-        commands.add(zaddGreater(indexKey(source, shard), eventTime, userId));
-        commands.add(zaddGreater(queueKey(PROFILE_EXPIRE, shard), eventTime + settings.profile().expireAfter().toMillis(), userId));
+        List<Uni<?>> commands = new ArrayList<>(3);
+        applied(userId, source, eventTime, shard, (key, score) -> commands.add(zaddGreater(key, score, userId)));
+        return unavailableOnFailure(Uni.combine().all().unis(commands).discardItems());
+    }
+
+    /** The same as {@link #recordApplied}, gathered into {@code batch} to be sent by {@link #flush}. */
+    public void recordApplied(String userId, String source, long eventTime, IndexBatch batch) {
+        applied(userId, source, eventTime, shard(userId), (key, score) -> batch.add(key, userId, score));
+    }
+
+    /** The same as {@link #forget}, gathered into {@code batch}. */
+    public void forget(String userId, IndexBatch batch) {
+        int shard = shard(userId);
+        java.util.Set<String> keys = new java.util.LinkedHashSet<>();
+        for (String source : SOURCES) {
+            keys.add(indexKey(source, shard));
+        }
+        for (String queue : QUEUES) {
+            keys.add(queueKey(queue, shard));
+        }
+        batch.forget(userId, keys);
+    }
+
+    /** Sends a batch's updates: the removals first, then one ZADD GT per key. */
+    public Uni<Void> flush(IndexBatch batch) {
+        if (batch.isEmpty()) {
+            return Uni.createFrom().voidItem();
+        }
+        List<Uni<?>> commands = new ArrayList<>();
+        batch.removalsByKey().forEach((key, members) -> {
+            Request zrem = Request.cmd(Command.ZREM).arg(key);
+            members.forEach(zrem::arg);
+            commands.add(redis.send(zrem));
+        });
+        batch.additions().forEach((key, members) -> {
+            Request zadd = Request.cmd(Command.ZADD).arg(key).arg("GT");
+            members.forEach((member, score) -> zadd.arg(score).arg(member));
+            commands.add(redis.send(zadd));
+        });
+        return unavailableOnFailure(Uni.combine().all().unis(commands).discardItems());
+    }
+
+    private void applied(String userId, String source, long eventTime, int shard, java.util.function.ObjLongConsumer<String> zaddGreater) {
+        zaddGreater.accept(indexKey(source, shard), eventTime);
+        zaddGreater.accept(queueKey(PROFILE_EXPIRE, shard), eventTime + settings.profile().expireAfter().toMillis());
         if (source.equals("cart")) {
-            commands.add(zaddGreater(queueKey(CART_ABANDON, shard), eventTime + settings.cart().abandonAfter().toMillis(), userId));
+            zaddGreater.accept(queueKey(CART_ABANDON, shard), eventTime + settings.cart().abandonAfter().toMillis());
         } else if (source.equals("customer")) {
             // The shorter (active shopper) interval: the sweeper postpones inactive shoppers' entries.
-            commands.add(zaddGreater(queueKey(CUSTOMER_REFRESH, shard), eventTime + settings.customer().activeRefreshAfter().toMillis(), userId));
+            zaddGreater.accept(queueKey(CUSTOMER_REFRESH, shard), eventTime + settings.customer().activeRefreshAfter().toMillis());
         }
-        return Uni.combine().all().unis(commands).discardItems();
+    }
+
+    /**
+     * A failed index update is a Redis failure like a failed script: retryable (the retry finds the
+     * event a duplicate and repeats the index update), never a reason to stop a Kafka channel.
+     */
+    private static Uni<Void> unavailableOnFailure(Uni<Void> update) {
+        return update.onFailure(failure -> !(failure instanceof ProfileStoreUnavailableException))
+                .transform(e -> new ProfileStoreUnavailableException("Redis did not update the freshness index: " + e.getMessage(), e));
     }
 
     /** After an erasure or expiry: the user leaves every index and queue. */
@@ -80,12 +134,12 @@ public class FreshnessIndex {
         int shard = shard(userId);
         List<Uni<?>> commands = new ArrayList<>();
         for (String source : SOURCES) {
-            commands.add(redis.execute("ZREM", indexKey(source, shard), userId));
+            commands.add(redis.send(Request.cmd(Command.ZREM).arg(indexKey(source, shard)).arg(userId)));
         }
         for (String queue : QUEUES) {
-            commands.add(redis.execute("ZREM", queueKey(queue, shard), userId));
+            commands.add(redis.send(Request.cmd(Command.ZREM).arg(queueKey(queue, shard)).arg(userId)));
         }
-        return Uni.combine().all().unis(commands).discardItems();
+        return unavailableOnFailure(Uni.combine().all().unis(commands).discardItems());
     }
 
     public Uni<Void> schedule(String queue, String userId, long due) {
@@ -93,6 +147,6 @@ public class FreshnessIndex {
     }
 
     private Uni<?> zaddGreater(String key, long score, String member) {
-        return redis.execute("ZADD", key, "GT", Long.toString(score), member);
+        return redis.send(Request.cmd(Command.ZADD).arg(key).arg("GT").arg(score).arg(member));
     }
 }

@@ -11,7 +11,6 @@ import jakarta.enterprise.context.ApplicationScoped;
 
 import org.eclipse.microprofile.reactive.messaging.Acknowledgment;
 import org.eclipse.microprofile.reactive.messaging.Incoming;
-import org.eclipse.microprofile.reactive.messaging.Message;
 
 import com.example.profiles.core.CurrencyConverter;
 import com.example.profiles.core.EventClock;
@@ -23,6 +22,7 @@ import com.example.profiles.core.ProfileUpdate;
 import com.example.profiles.intake.KafkaIntake;
 
 import io.smallrye.mutiny.Uni;
+import io.smallrye.reactive.messaging.kafka.KafkaRecordBatch;
 
 /**
  * The purchase function: a completed order ({@code com.example.commerce.purchase.completed.v1})
@@ -48,11 +48,11 @@ public class PurchaseFunction implements ProfileEventFunction<PurchaseCompleted>
         this.kafka = kafka;
     }
 
-    /** Consumes the purchase topic: applies each record, dead-letters invalid ones, retries on Redis failure. */
+    /** Consumes the purchase topic: applies each poll's records as a batch (see KafkaIntake), dead-letters invalid ones, retries on Redis failure. */
     @Incoming(NAME)
     @Acknowledgment(Acknowledgment.Strategy.MANUAL)
-    public Uni<Void> consume(Message<byte[]> record) {
-        return kafka.consume(this, record);
+    public Uni<Void> consume(KafkaRecordBatch<byte[], byte[]> records) {
+        return kafka.consume(this, records);
     }
 
     @Override

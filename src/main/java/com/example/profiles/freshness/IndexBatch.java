@@ -1,0 +1,64 @@
+package com.example.profiles.freshness;
+
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * The freshness-index updates of one Kafka batch, gathered while its records are applied and sent
+ * once all are ({@link FreshnessIndex#flush}): one {@code ZREM} per key for the users erased in the
+ * batch, then one {@code ZADD GT} per key with every member and its newest score. Instead of three
+ * or four commands per event, a batch of 500 sends a few dozen, and Redis (the one single-threaded
+ * part of the path) spends its time on the scripts.
+ *
+ * <p>The result is what sending each event's updates right after its script gives, because the
+ * updates are recorded in the order the scripts ran (their replies come back in that order on the
+ * pipelined connection): {@code ZADD GT} keeps the greatest score whatever the order, and an
+ * erasure drops the user's earlier additions of the batch, while additions recorded after it (an
+ * event newer than the erasure) are sent after the removals. The batch is acknowledged only after
+ * the flush, so a failed flush is retried like a failed script.
+ */
+public final class IndexBatch {
+
+    /** key -> member -> score */
+    private final Map<String, Map<String, Long>> additions = new LinkedHashMap<>();
+    /** userId -> the keys of the user's shard, for the users erased in this batch */
+    private final Map<String, Set<String>> removals = new LinkedHashMap<>();
+
+    synchronized void add(String key, String member, long score) {
+        additions.computeIfAbsent(key, k -> new HashMap<>()).merge(member, score, Math::max);
+    }
+
+    synchronized void forget(String userId, Set<String> keys) {
+        for (String key : keys) {
+            Map<String, Long> members = additions.get(key);
+            if (members != null) {
+                members.remove(userId);
+            }
+        }
+        removals.computeIfAbsent(userId, u -> new LinkedHashSet<>()).addAll(keys);
+    }
+
+    synchronized boolean isEmpty() {
+        return removals.isEmpty() && additions.values().stream().allMatch(Map::isEmpty);
+    }
+
+    /** key -> members to remove */
+    synchronized Map<String, Set<String>> removalsByKey() {
+        Map<String, Set<String>> byKey = new LinkedHashMap<>();
+        removals.forEach((user, keys) -> keys.forEach(key -> byKey.computeIfAbsent(key, k -> new LinkedHashSet<>()).add(user)));
+        return byKey;
+    }
+
+    synchronized Map<String, Map<String, Long>> additions() {
+        Map<String, Map<String, Long>> copy = new LinkedHashMap<>();
+        additions.forEach((key, members) -> {
+            if (!members.isEmpty()) {
+                copy.put(key, new HashMap<>(members));
+            }
+        });
+        return copy;
+    }
+}
