@@ -134,6 +134,13 @@ final class Report {
         return node;
     }
 
+    /** Draws the chart again from a results.json: {@code Report <folder>}. */
+    @SuppressWarnings("unchecked")
+    public static void main(String[] args) throws Exception {
+        Path folder = Path.of(args.length > 0 ? args[0] : "target/bench");
+        chart(folder, BenchMain.JSON.readValue(folder.resolve("results.json").toFile(), Map.class));
+    }
+
     @SuppressWarnings("unchecked")
     private static void chart(Path out, Map<String, Object> results) throws Exception {
         XYSeriesCollection data = new XYSeriesCollection();
@@ -160,8 +167,10 @@ final class Report {
         JFreeChart chart = ChartFactory.createXYLineChart("Freshness lag (event time to profile written) against offered load",
                 "offered load (events/s)", "lag (ms, log scale)", data, PlotOrientation.VERTICAL, true, false, false);
         XYPlot plot = chart.getXYPlot();
-        LogAxis axis = new LogAxis("lag (ms, log scale)");
+        LogAxis axis = new LogAxis("lag (ms, log scale; 0 is drawn at 0.5)");
         axis.setSmallestValue(0.5);
+        axis.setBase(10);
+        axis.setNumberFormatOverride(new java.text.DecimalFormat("#,##0.#"));
         plot.setRangeAxis(axis);
         plot.setBackgroundPaint(Color.WHITE);
         plot.setDomainGridlinePaint(Color.LIGHT_GRAY);

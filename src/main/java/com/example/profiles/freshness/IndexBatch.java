@@ -19,6 +19,12 @@ import java.util.Set;
  * erasure drops the user's earlier additions of the batch, while additions recorded after it (an
  * event newer than the erasure) are sent after the removals. The batch is acknowledged only after
  * the flush, so a failed flush is retried like a failed script.
+ *
+ * <p>Across functions the channels run independently, as before: an erasure on the customer topic
+ * and a cart event of the same user in another channel's batch can still end with the user in a
+ * cart index (the flush now comes at the end of the batch, so that window is longer). Its due-queue
+ * entries go when the sweeper reaches them (the check-and-act scripts find no profile: "nothing");
+ * its entry in the source's freshness index stays, and counts in that source's stale share.
  */
 public final class IndexBatch {
 
