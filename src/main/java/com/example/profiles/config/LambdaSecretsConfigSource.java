@@ -11,9 +11,8 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
-import java.util.Set;
 
-import org.eclipse.microprofile.config.spi.ConfigSource;
+import io.smallrye.config.common.MapBackedConfigSource;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -27,21 +26,24 @@ import com.fasterxml.jackson.databind.ObjectMapper;
  * {@code PROFILES_SECRET_ARN}) this source is empty. A secret that cannot be read stops the start
  * with the reason: the functions cannot work without it.
  */
-public class LambdaSecretsConfigSource implements ConfigSource {
+public class LambdaSecretsConfigSource extends MapBackedConfigSource {
 
     static final Map<String, String> SECRET_KEYS = Map.of(
             "REDIS_AUTH_TOKEN", "quarkus.redis.password",
             "PROFILE_HASH_KEY", "profiles.customer.hash-key");
 
-    private final Map<String, String> properties;
-
     public LambdaSecretsConfigSource() {
         this(System.getenv());
     }
 
+    /** Above application.properties (250), below environment variables (300). */
     LambdaSecretsConfigSource(Map<String, String> env) {
+        super("Secrets Manager (PROFILES_SECRET_ARN)", secretsFrom(env), 275);
+    }
+
+    private static Map<String, String> secretsFrom(Map<String, String> env) {
         String arn = env.get("PROFILES_SECRET_ARN");
-        this.properties = arn == null || arn.isBlank() ? Map.of() : read(arn, env);
+        return arn == null || arn.isBlank() ? Map.of() : read(arn, env);
     }
 
     private static Map<String, String> read(String arn, Map<String, String> env) {
@@ -74,31 +76,5 @@ public class LambdaSecretsConfigSource implements ConfigSource {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted reading secret " + arn, e);
         }
-    }
-
-    @Override
-    public Map<String, String> getProperties() {
-        return properties;
-    }
-
-    @Override
-    public Set<String> getPropertyNames() {
-        return properties.keySet();
-    }
-
-    @Override
-    public String getValue(String propertyName) {
-        return properties.get(propertyName);
-    }
-
-    @Override
-    public String getName() {
-        return "Secrets Manager (PROFILES_SECRET_ARN)";
-    }
-
-    /** Above application.properties (250), below environment variables (300). */
-    @Override
-    public int getOrdinal() {
-        return 275;
     }
 }

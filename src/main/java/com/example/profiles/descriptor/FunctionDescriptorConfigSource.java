@@ -10,9 +10,8 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 
-import org.eclipse.microprofile.config.spi.ConfigSource;
+import io.smallrye.config.common.MapBackedConfigSource;
 
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -31,7 +30,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
  * or by environment variables. The build writes {@code functions/index.txt} (see pom.xml) because
  * a class path cannot list a folder inside a jar.
  */
-public class FunctionDescriptorConfigSource implements ConfigSource {
+public class FunctionDescriptorConfigSource extends MapBackedConfigSource {
 
     static final String INDEX = "functions/index.txt";
 
@@ -44,14 +43,16 @@ public class FunctionDescriptorConfigSource implements ConfigSource {
      */
     private static final boolean LAMBDA_BINDING = onClassPath("io.quarkus.amazon.lambda.runtime.AmazonLambdaContext");
 
-    private final Map<String, String> properties;
-
     public FunctionDescriptorConfigSource() {
+        super("functions/*/function.json", fromDescriptors(), 200);
+    }
+
+    private static Map<String, String> fromDescriptors() {
         Map<String, String> props = new HashMap<>();
         for (FunctionDescriptor descriptor : load(Thread.currentThread().getContextClassLoader())) {
             props.putAll(configFor(descriptor));
         }
-        this.properties = Map.copyOf(props);
+        return Map.copyOf(props);
     }
 
     /** Reads every descriptor listed in the index; an artifact without an index has no functions. */
@@ -144,30 +145,5 @@ public class FunctionDescriptorConfigSource implements ConfigSource {
         } catch (ClassNotFoundException e) {
             return false;
         }
-    }
-
-    @Override
-    public Map<String, String> getProperties() {
-        return properties;
-    }
-
-    @Override
-    public Set<String> getPropertyNames() {
-        return properties.keySet();
-    }
-
-    @Override
-    public String getValue(String propertyName) {
-        return properties.get(propertyName);
-    }
-
-    @Override
-    public String getName() {
-        return "functions/*/function.json";
-    }
-
-    @Override
-    public int getOrdinal() {
-        return 200;
     }
 }
