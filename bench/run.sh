@@ -8,6 +8,7 @@
 #   bench/run.sh                      # the whole run, about 8-10 minutes on 2 cores
 #   APP_JVM_OPTS='-Xmx96m' bench/run.sh
 #   BENCH_OPTS='-Dbench.kafka-rates=1000,5000 -Dbench.backlog=100000' bench/run.sh   # a shorter run
+#   BENCH_OPTS='-Dbench.phases=kafka-lag -Dbench.kafka-rates=5000 -Dbench.backlog=150000' bench/run.sh   # two minutes
 #   SKIP_BUILD=1 bench/run.sh         # reuse the last build
 #   APP_JAR=/elsewhere/target/quarkus-app/quarkus-run.jar bench/run.sh   # measure another build of the app
 set -euo pipefail

@@ -66,6 +66,7 @@ public final class BenchMain {
     private long redisPid;
     private volatile String phase = "start";
     private final Map<String, Long> maxRssKb = new ConcurrentHashMap<>();
+    private final Map<String, Long> maxRssAnonKb = new ConcurrentHashMap<>();
 
     private BenchMain(Map<String, String> env, Path out, Path jar, List<String> appJvmOptions, long stackPid) {
         this.out = out;
@@ -104,36 +105,66 @@ public final class BenchMain {
 
     // ------------------------------------------------------------------------------------------
 
+    /**
+     * The phases to run, from {@code -Dbench.phases} (default: all). The start-up and the drain of
+     * the backlog always run (they start the app); leaving the others out makes a quick comparison
+     * of two builds or JVM settings, e.g. {@code -Dbench.phases=kafka-lag}.
+     */
+    private static boolean phase(String name) {
+        String phases = System.getProperty("bench.phases", "all");
+        return phases.equals("all") || List.of(phases.split(",")).contains(name);
+    }
+
     private void run() throws Exception {
         long started = System.nanoTime();
         machine();
         redisPid = Long.parseLong(infoField(redis.call("INFO", "server"), "process_id"));
         Map<String, Object> limits = new LinkedHashMap<>();
         results.put("limits", limits);
-        limits.put("redis", redisLimits());
+        if (phase("limits")) {
+            limits.put("redis", redisLimits());
+        }
         String run = UUID.randomUUID().toString().substring(0, 6);
         LoadStream stream = new LoadStream(streamSettings, 42, run);
         results.put("stream", streamDescription(stream));
         try (KafkaSide kafka = new KafkaSide(kafkaBootstrap)) {
-            limits.put("kafka", kafkaLimit(kafka, stream));
+            if (phase("limits")) {
+                limits.put("kafka", kafkaLimit(kafka, stream));
+            }
             redis.call("FLUSHALL");
+            if (phase("cold-start")) {
+                coldStart(kafka, stream);
+            }
             startAndDrain(kafka, stream);
             // The machine is shared: measure Redis's limit again right after the drain, so the
             // ratio can be taken against what the machine gave at that time too.
-            phase = "limits-after-drain";
-            limits.put("redisAfterDrain", redisPipelinedMix(60_000));
-            kafkaLagSteps(kafka, stream);
+            if (phase("limits")) {
+                phase = "limits-after-drain";
+                limits.put("redisAfterDrain", redisPipelinedMix(60_000));
+            }
+            if (phase("kafka-lag")) {
+                kafkaLagSteps(kafka, stream);
+            }
             try (HttpSide client = new HttpSide(appPort, 64)) {
-                httpPhases(client, stream);
-                reads(client, stream);
+                if (phase("http")) {
+                    httpPhases(client, stream);
+                }
+                if (phase("reads")) {
+                    reads(client, stream);
+                }
             }
             if (appJvmOptions.stream().anyMatch(o -> o.startsWith("-XX:NativeMemoryTracking"))) {
                 Files.writeString(out.resolve("nmt.txt"), jcmdOutput("VM.native_memory", "summary"));
             }
-            profiledDrain(kafka, stream);
+            if (phase("profile")) {
+                profiledDrain(kafka, stream);
+            }
         }
-        sweep();
-        results.put("maxRssMbByPhase", rssByPhase());
+        if (phase("sweep")) {
+            sweep();
+        }
+        results.put("maxRssMbByPhase", byPhaseMb(maxRssKb));
+        results.put("maxRssAnonMbByPhase", byPhaseMb(maxRssAnonKb));
         results.put("benchSeconds", Math.round((System.nanoTime() - started) / 1e9));
         stopApp();
         results.put("gc", gcSummary());
@@ -251,6 +282,22 @@ public final class BenchMain {
     // ------------------------------------------------------------------------------------------
     // Start-up and the Kafka path at saturation
 
+    /**
+     * Start-up as a scale-from-zero sees it: one event waiting on Kafka and HTTP requests arriving
+     * from the launch on, nothing else. The app is stopped afterwards; the drain starts it again.
+     */
+    private void coldStart(KafkaSide kafka, LoadStream stream) throws Exception {
+        Event firstKafka = stream.probe(Kind.PURCHASE, System.currentTimeMillis());
+        kafka.send(firstKafka);
+        kafka.flush();
+        phase = "cold-start";
+        long launchedAt = launchApp("app-cold-start.log");
+        Map<String, Object> r = firstEvents(launchedAt, firstKafka, "app-cold-start.log");
+        results.put("coldStart", r);
+        say("cold start (one event waiting): %s", r);
+        stopApp();
+    }
+
     private void startAndDrain(KafkaSide kafka, LoadStream stream) throws Exception {
         int backlog = Integer.getInteger("bench.backlog", 300_000);
         Event firstKafka = stream.probe(Kind.PURCHASE, System.currentTimeMillis());
@@ -264,9 +311,20 @@ public final class BenchMain {
         say("backlog of %d events produced to the three topics; starting the app", expected);
 
         phase = "startup";
-        long launchedAt = launchApp();
+        long launchedAt = launchApp("app.log");
+        Map<String, Object> startup = firstEvents(launchedAt, firstKafka, "app.log");
+        results.put("startup", startup);
+        say("start-up with the backlog waiting: %s", startup);
+
+        phase = "kafka-saturation";
+        Map<String, Object> drain = awaitDrain(expected, 300, true);
+        results.put("kafkaSaturation", drain);
+        say("kafka drain: %s", drain);
+    }
+
+    /** Launch to the first HTTP event applied (one tried every 10 ms) and to {@code firstKafka} written. */
+    private Map<String, Object> firstEvents(long launchedAt, Event firstKafka, String logName) throws Exception {
         Map<String, Object> startup = new LinkedHashMap<>();
-        // HTTP: a fresh event every 10 ms until one is applied.
         LoadStream probes = new LoadStream(streamSettings, 7, "start-" + UUID.randomUUID().toString().substring(0, 4));
         long firstHttpApplied = -1;
         try (HttpSide client = new HttpSide(appPort, 4)) {
@@ -284,14 +342,8 @@ public final class BenchMain {
         long firstKafkaWritten = profile == null ? -1 : profile.path("freshness").path("purchase").path("writtenAt").asLong(-1);
         startup.put("launchToFirstHttpEventAppliedMillis", firstHttpApplied < 0 ? null : firstHttpApplied - launchedAt);
         startup.put("launchToFirstKafkaEventWrittenMillis", firstKafkaWritten < 0 ? null : firstKafkaWritten - launchedAt);
-        startup.put("quarkusReportedStartSeconds", quarkusStartSeconds());
-        results.put("startup", startup);
-        say("start-up: %s", startup);
-
-        phase = "kafka-saturation";
-        Map<String, Object> drain = awaitDrain(expected, 300, true);
-        results.put("kafkaSaturation", drain);
-        say("kafka drain: %s", drain);
+        startup.put("quarkusReportedStartSeconds", quarkusStartSeconds(logName));
+        return startup;
     }
 
     /** Waits until the app has counted {@code expected} more Kafka outcomes; samples the rate. */
@@ -397,6 +449,18 @@ public final class BenchMain {
             rates.add(Integer.parseInt(r.trim()));
         }
         double seconds = Double.parseDouble(System.getProperty("bench.step-seconds", "10"));
+        // Like the HTTP phases: a warm-up at a moderate rate, not counted. The drain before compiles
+        // the code paths of full batches; small batches at fixed rates take others (and the broker
+        // and the generator warm up their own), which otherwise land in the first steps' figures.
+        double warmUp = Double.parseDouble(System.getProperty("bench.kafka-warmup-seconds", "20"));
+        if (warmUp > 0) {
+            phase = "kafka-warm-up";
+            long base = kafkaOutcomes()[0];
+            int warmRate = Integer.getInteger("bench.kafka-warmup-rate", 2500);
+            List<Event> sent = kafka.paced(stream, warmRate, warmUp);
+            awaitCount(base, sent.size(), 120);
+            say("kafka warm-up (not counted): %d events at %d/s", sent.size(), warmRate);
+        }
         for (int rate : rates) {
             phase = "kafka-" + rate;
             long base = kafkaOutcomes()[0];
@@ -503,6 +567,9 @@ public final class BenchMain {
             step.put("firstError", result.firstError.length() > 300 ? result.firstError.substring(0, 300) : result.firstError);
         }
         step.put("latencyMillis", percentiles(result.latencyMicros, 1000));
+        // From when each request actually went out: the app's part without the generator's own
+        // scheduling delays (latencyMillis, from when it was due, has both).
+        step.put("serviceMillis", percentiles(result.serviceMicros, 1000));
         step.put("freshnessLagMillis", percentiles(result.freshnessLagMillis, 1));
         return step;
     }
@@ -517,6 +584,15 @@ public final class BenchMain {
         }
         int rate = Integer.getInteger("bench.read-rate", 1000);
         double seconds = Double.parseDouble(System.getProperty("bench.step-seconds", "10"));
+        // Warm-up, not counted, as for the events: the read path (its script's reply, the view's
+        // JSON) has only served the probes so far, and the JIT compiles it in the first seconds.
+        double warmUp = Double.parseDouble(System.getProperty("bench.read-warmup-seconds", "10"));
+        if (warmUp > 0) {
+            phase = "reads-warmup";
+            HttpSide.Result warm = client.openLoop(rate, warmUp, i -> new HttpSide.Call(null, "/profiles/" + users.get(random.nextInt(users.size()))));
+            say("read warm-up (not counted): %d ok, %d errors, p99 %.2f ms", warm.ok, warm.errors, warm.latencyMicros.getValueAtPercentile(99) / 1000.0);
+            phase = "reads";
+        }
         HttpSide.Result result = client.openLoop(rate, seconds, i -> new HttpSide.Call(null, "/profiles/" + users.get(random.nextInt(users.size()))));
         Map<String, Object> r = httpStep("open", rate, result);
         r.remove("freshnessLagMillis");
@@ -670,7 +746,7 @@ public final class BenchMain {
     // The app process
 
     @SuppressWarnings("unchecked")
-    private long launchApp() throws Exception {
+    private long launchApp(String logName) throws Exception {
         try (ServerSocket socket = new ServerSocket(0, 1, java.net.InetAddress.getByName("127.0.0.1"))) {
             appPort = socket.getLocalPort();
         }
@@ -691,7 +767,7 @@ public final class BenchMain {
                 "-Dprofiles.sweeper.lease=PT180S",
                 "-jar", jar.toAbsolutePath().toString()));
         ProcessBuilder builder = new ProcessBuilder(command).directory(appDir.toFile()).redirectErrorStream(true)
-                .redirectOutput(out.resolve("app.log").toFile());
+                .redirectOutput(out.resolve(logName).toFile());
         builder.environment().put("REDIS_URL", redisUri);
         builder.environment().put("KAFKA_BOOTSTRAP_SERVERS", kafkaBootstrap);
         builder.environment().putIfAbsent("PROFILE_HASH_KEY", "bench-key-not-a-secret");
@@ -718,6 +794,11 @@ public final class BenchMain {
                     if (line.startsWith("VmRSS:")) {
                         long kb = Long.parseLong(line.replaceAll("[^0-9]", ""));
                         maxRssKb.merge(phase, kb, Math::max);
+                    } else if (line.startsWith("RssAnon:")) {
+                        // The private part (heap, JIT, malloc, stacks); the rest is mapped files
+                        // (libjvm, the CDS archives), shared and reclaimable.
+                        long kb = Long.parseLong(line.replaceAll("[^0-9]", ""));
+                        maxRssAnonKb.merge(phase, kb, Math::max);
                     }
                 }
                 Thread.sleep(200);
@@ -727,9 +808,9 @@ public final class BenchMain {
         }
     }
 
-    private Map<String, Object> rssByPhase() {
+    private static Map<String, Object> byPhaseMb(Map<String, Long> maxKb) {
         Map<String, Object> r = new LinkedHashMap<>();
-        maxRssKb.entrySet().stream().sorted(Map.Entry.comparingByKey()).forEach(e -> r.put(e.getKey(), e.getValue() / 1024));
+        maxKb.entrySet().stream().sorted(Map.Entry.comparingByKey()).forEach(e -> r.put(e.getKey(), e.getValue() / 1024));
         return r;
     }
 
@@ -747,8 +828,8 @@ public final class BenchMain {
         }
     }
 
-    private Double quarkusStartSeconds() throws IOException {
-        for (String line : Files.readAllLines(out.resolve("app.log"))) {
+    private Double quarkusStartSeconds(String logName) throws IOException {
+        for (String line : Files.readAllLines(out.resolve(logName))) {
             int i = line.indexOf("started in ");
             if (i >= 0) {
                 return Double.parseDouble(line.substring(i + 11, line.indexOf('s', i + 11)));

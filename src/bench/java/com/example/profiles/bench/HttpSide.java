@@ -30,6 +30,7 @@ final class HttpSide implements AutoCloseable {
     /** What one load phase measured. Latencies in microseconds. */
     static final class Result {
         final Histogram latencyMicros = new Histogram(3_600_000_000L, 3);
+        final Histogram serviceMicros = new Histogram(3_600_000_000L, 3);
         final Histogram freshnessLagMillis = new Histogram(3_600_000L, 3);
         long ok;
         long errors;
@@ -152,12 +153,16 @@ final class HttpSide implements AutoCloseable {
     }
 
     private Future<Void> send(Call call, Result result, LongSupplier startNanos) {
+        long sentAt = System.nanoTime();
         return request(call).transform(ar -> {
-            long micros = (System.nanoTime() - startNanos.getAsLong()) / 1000;
+            long now = System.nanoTime();
+            long micros = (now - startNanos.getAsLong()) / 1000;
+            long serviceMicros = (now - sentAt) / 1000;
             if (ar.succeeded() && ar.result().resp.statusCode() / 100 == 2 || ar.succeeded() && call.event() == null
                     && ar.result().resp.statusCode() == 404) {
                 result.ok++;
                 result.latencyMicros.recordValue(Math.max(0, Math.min(micros, result.latencyMicros.getHighestTrackableValue())));
+                result.serviceMicros.recordValue(Math.max(0, Math.min(serviceMicros, result.serviceMicros.getHighestTrackableValue())));
                 // Re-deliveries answer DUPLICATE (no lag); out-of-order events carry their own lateness.
                 if (call.event() != null && !call.event().outOfOrder()) {
                     long lag = lagOf(ar.result().body.toString());

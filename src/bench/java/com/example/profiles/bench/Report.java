@@ -51,6 +51,8 @@ final class Report {
         Map<String, Object> http1000 = step(results, "http", 1000);
         Number http99 = http1000 == null ? null : (Number) path(http1000, "latencyMillis", "p99");
         target(lines, targets, "HTTP request latency p99 at 1,000 events/s (ms)", http99, "<= 10", http99 != null && http99.doubleValue() <= 10);
+        lines.add(String.format("  HTTP service time at 1,000 events/s (from when each request went out) p99: %s ms",
+                http1000 == null ? null : path(http1000, "serviceMillis", "p99")));
         Object saturation = null;
         if (results.get("http") instanceof List<?> steps && !steps.isEmpty()) {
             saturation = ((Map<?, ?>) steps.get(steps.size() - 1)).get("completedPerSecond");
@@ -60,17 +62,26 @@ final class Report {
 
         Number read99 = (Number) path(results, "reads", "latencyMillis", "p99");
         target(lines, targets, "profile read p99 at 1,000 reads/s over HTTP (ms)", read99, "<= 2", read99 != null && read99.doubleValue() <= 2);
+        lines.add(String.format("  profile read service time (from when each request went out) p50 / p99: %s / %s ms",
+                path(results, "reads", "serviceMillis", "p50"), path(results, "reads", "serviceMillis", "p99")));
 
-        Number http = (Number) path(results, "startup", "launchToFirstHttpEventAppliedMillis");
-        Number kafka = (Number) path(results, "startup", "launchToFirstKafkaEventWrittenMillis");
+        // The target is taken on the cold start (one event waiting, as when scaling from zero);
+        // the start with the whole backlog waiting is reported beside it.
+        String startKey = results.containsKey("coldStart") ? "coldStart" : "startup";
+        Number http = (Number) path(results, startKey, "launchToFirstHttpEventAppliedMillis");
+        Number kafka = (Number) path(results, startKey, "launchToFirstKafkaEventWrittenMillis");
         Number first = http == null ? kafka : kafka == null ? http : Math.min(http.longValue(), kafka.longValue());
-        target(lines, targets, "JVM launch to first event applied (ms; HTTP " + http + ", Kafka " + kafka + ")", first, "<= 2000",
-                first != null && first.longValue() <= 2000);
+        target(lines, targets, "JVM launch to first event applied, " + startKey + " (ms; HTTP " + http + ", Kafka " + kafka + ")", first,
+                "<= 2000", first != null && first.longValue() <= 2000);
+        if (!startKey.equals("startup")) {
+            lines.add(String.format("  start-up with the backlog waiting: first HTTP event %s ms, first Kafka event %s ms",
+                    path(results, "startup", "launchToFirstHttpEventAppliedMillis"), path(results, "startup", "launchToFirstKafkaEventWrittenMillis")));
+        }
 
         long rss = 0;
         if (results.get("maxRssMbByPhase") instanceof Map<?, ?> byPhase) {
             for (Map.Entry<?, ?> e : byPhase.entrySet()) {
-                if (!e.getKey().equals("startup")) {
+                if (!e.getKey().equals("startup") && !e.getKey().equals("cold-start")) {
                     rss = Math.max(rss, ((Number) e.getValue()).longValue());
                 }
             }
