@@ -48,7 +48,7 @@ public class ConsistentCartChangeValidator implements ConstraintValidator<Consis
                 valid = Violations.add(context, "currency", "is required for " + action);
             }
         }
-        if (change.currency() != null && change.currency().matches("[A-Z]{3}")) {
+        if (CurrencyRules.isCode(change.currency())) {
             var problem = CurrencyRules.problemWith(change.currency(), converters.get());
             if (problem.isPresent()) {
                 valid = Violations.add(context, "currency", problem.get());

@@ -30,8 +30,25 @@ public final class CurrencyRules {
         return currency != null && amount.stripTrailingZeros().scale() > Math.max(0, currency.getDefaultFractionDigits());
     }
 
+    /**
+     * True for three capital letters, the shape of an ISO-4217 code (whether it names a currency is
+     * {@link #problemWith}'s question). A loop, not a regex: it runs for every event.
+     */
+    public static boolean isCode(String code) {
+        if (code == null || code.length() != 3) {
+            return false;
+        }
+        for (int i = 0; i < 3; i++) {
+            char c = code.charAt(i);
+            if (c < 'A' || c > 'Z') {
+                return false;
+            }
+        }
+        return true;
+    }
+
     private static Currency iso(String code) {
-        if (code == null || !code.matches("[A-Z]{3}")) {
+        if (!isCode(code)) {
             return null;
         }
         try {

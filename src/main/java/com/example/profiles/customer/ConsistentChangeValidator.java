@@ -14,7 +14,7 @@ import com.example.profiles.core.Violations;
 public class ConsistentChangeValidator implements ConstraintValidator<ConsistentChange, DebeziumChange> {
 
     /** Column names become profile field names. */
-    static final String COLUMN = "[A-Za-z0-9_]{1,64}";
+    static final java.util.regex.Pattern COLUMN = java.util.regex.Pattern.compile("[A-Za-z0-9_]{1,64}");
 
     private final Provider<CustomerSettings> settings;
 
@@ -25,7 +25,7 @@ public class ConsistentChangeValidator implements ConstraintValidator<Consistent
 
     @Override
     public boolean isValid(DebeziumChange change, ConstraintValidatorContext context) {
-        if (change == null || change.op() == null || !change.op().matches("[cudr]")) {
+        if (change == null || change.op() == null || change.op().length() != 1 || "cudr".indexOf(change.op().charAt(0)) < 0) {
             return true;
         }
         context.disableDefaultConstraintViolation();
@@ -43,14 +43,14 @@ public class ConsistentChangeValidator implements ConstraintValidator<Consistent
         Object id = row.get(config.idColumn());
         if (id == null || id instanceof Map || id instanceof Iterable) {
             valid = Violations.add(context, side + "." + config.idColumn(), "is required and must be a plain value");
-        } else if (!id.toString().matches(UserId.PATTERN)) {
+        } else if (!UserId.SHAPE.matcher(id.toString()).matches()) {
             valid = Violations.add(context, side + "." + config.idColumn(), "is not a usable user id");
         }
         if (row.size() > config.maxColumns()) {
             valid = Violations.add(context, side, "has " + row.size() + " columns; at most " + config.maxColumns() + " are accepted");
         }
         for (Map.Entry<String, Object> column : row.entrySet()) {
-            if (!column.getKey().matches(COLUMN)) {
+            if (!COLUMN.matcher(column.getKey()).matches()) {
                 valid = Violations.add(context, side, "column name '" + column.getKey() + "' is not letters, digits or '_'");
             } else if (column.getValue() instanceof String text && text.length() > config.maxValueLength()) {
                 valid = Violations.add(context, side + "." + column.getKey(), "is longer than " + config.maxValueLength() + " characters");

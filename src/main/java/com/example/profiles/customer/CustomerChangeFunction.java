@@ -178,7 +178,25 @@ public class CustomerChangeFunction implements ProfileEventFunction<DebeziumChan
 
     /** (lsn, txId) as one string that orders correctly by plain comparison, without precision loss. */
     static String position(DebeziumChange.Source source) {
-        return String.format("%020d:%020d", source.lsn(), source.txId() == null ? 0 : source.txId());
+        // Built by hand: String.format was 2% of the event loops' CPU in the benchmark's profile.
+        StringBuilder position = new StringBuilder(41);
+        zeroPadded(position, source.lsn());
+        position.append(':');
+        zeroPadded(position, source.txId() == null ? 0 : source.txId());
+        return position.toString();
+    }
+
+    /** {@code String.format("%020d", value)}: 20 digits, zero-padded; a negative value keeps its sign first. */
+    private static void zeroPadded(StringBuilder into, long value) {
+        String digits = Long.toString(value);
+        int sign = value < 0 ? 1 : 0;
+        if (sign == 1) {
+            into.append('-');
+        }
+        for (int i = digits.length(); i < 20; i++) {
+            into.append('0');
+        }
+        into.append(digits, sign, digits.length());
     }
 
     private String text(Object value) {

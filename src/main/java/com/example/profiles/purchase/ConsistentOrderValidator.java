@@ -43,7 +43,7 @@ public class ConsistentOrderValidator implements ConstraintValidator<ConsistentO
         if (order.items() != null && order.items().size() > maxItems) {
             valid = Violations.add(context, "items", "an order may have at most " + maxItems + " items, this one has " + order.items().size());
         }
-        if (order.currency() != null && order.currency().matches("[A-Z]{3}")) {
+        if (CurrencyRules.isCode(order.currency())) {
             Optional<String> problem = CurrencyRules.problemWith(order.currency(), converter);
             if (problem.isPresent()) {
                 valid = Violations.add(context, "currency", problem.get());

@@ -33,7 +33,7 @@ public class ProfileRoutes {
 
     private void read(RoutingContext ctx) {
         String userId = ctx.pathParam("userId");
-        if (userId == null || !userId.matches(UserId.PATTERN)) {
+        if (userId == null || !UserId.SHAPE.matcher(userId).matches()) {
             json(ctx, 400, Map.of("error", "not a valid user id"));
             return;
         }
