@@ -44,6 +44,8 @@ import io.smallrye.reactive.messaging.kafka.api.IncomingKafkaRecordMetadata;
 public class KafkaIntake {
 
     static final String TRIGGER = "kafka";
+    private static final Duration FIRST_RETRY = Duration.ofMillis(100);
+    private static final Duration LAST_RETRY = Duration.ofSeconds(5);
 
     private final EventIntake intake;
     private final CloudEventDecoder decoder;
@@ -77,9 +79,7 @@ public class KafkaIntake {
                     .onItem().transformToUni(record -> applyOne(function, record, recordDecoder, index)).merge(concurrency)
                     .collect().last().replaceWithVoid();
         }
-        return all.chain(() -> freshness.flush(index)
-                .onFailure(ProfileStoreUnavailableException.class)
-                .retry().withBackOff(Duration.ofMillis(100), Duration.ofSeconds(5)).indefinitely())
+        return all.chain(() -> Backoff.untilDone(() -> freshness.flush(index), ProfileStoreUnavailableException.class, FIRST_RETRY, LAST_RETRY))
                 .chain(() -> Uni.createFrom().completionStage(batch::ack))
                 .onFailure().recoverWithUni(failure -> Uni.createFrom().completionStage(() -> batch.nack(failure)));
     }
@@ -89,10 +89,9 @@ public class KafkaIntake {
             IndexBatch index) {
         IncomingKafkaRecordMetadata<?, ?> kafka = metadata(record);
         byte[] key = record.getKey();
-        return intake.apply(function, () -> recordDecoder.decode(kafka.getTopic(), kafka.getPartition(), kafka.getOffset(),
-                record.getHeaders(), key, record.getPayload()), TRIGGER, index)
-                .onFailure(ProfileStoreUnavailableException.class)
-                .retry().withBackOff(Duration.ofMillis(100), Duration.ofSeconds(5)).indefinitely()
+        return Backoff.untilDone(() -> intake.apply(function, () -> recordDecoder.decode(kafka.getTopic(), kafka.getPartition(),
+                kafka.getOffset(), record.getHeaders(), key, record.getPayload()), TRIGGER, index),
+                ProfileStoreUnavailableException.class, FIRST_RETRY, LAST_RETRY)
                 .replaceWithVoid()
                 .onFailure(InvalidEventException.class)
                 .recoverWithUni(invalid -> deadLetters.publish(function.name(), deadLetters.topicFor(function), kafka,
