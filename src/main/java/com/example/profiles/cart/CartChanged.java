@@ -11,6 +11,7 @@ import jakarta.validation.constraints.Pattern;
 import jakarta.validation.constraints.PositiveOrZero;
 import jakarta.validation.constraints.Size;
 
+import com.example.profiles.core.PlainText;
 import com.example.profiles.core.UserId;
 
 import io.quarkus.runtime.annotations.RegisterForReflection;
@@ -28,8 +29,8 @@ public record CartChanged(
         @NotNull @UserId String userId,
         @NotBlank @Size(max = 128) String cartId,
         @NotNull CartAction action,
-        @Size(min = 1, max = 64) @Pattern(regexp = "[^\\p{Cntrl}]*", message = "must not contain control characters") String sku,
-        @Size(min = 1, max = 64) @Pattern(regexp = "[^:\\p{Cntrl}]*", message = "must not contain ':' or control characters") String category,
+        @Size(min = 1, max = 64) @PlainText String sku,
+        @Size(min = 1, max = 64) @PlainText(forbidden = ":", message = "must not contain ':' or control characters") String category,
         @PositiveOrZero @Max(100_000) Integer quantity,
         @PositiveOrZero @Digits(integer = 12, fraction = 4) BigDecimal unitPrice,
         @Pattern(regexp = "[A-Z]{3}", message = "must be an ISO-4217 code such as EUR") String currency,

@@ -6,19 +6,20 @@ import jakarta.validation.constraints.Digits;
 import jakarta.validation.constraints.Max;
 import jakarta.validation.constraints.NotBlank;
 import jakarta.validation.constraints.NotNull;
-import jakarta.validation.constraints.Pattern;
 import jakarta.validation.constraints.Positive;
 import jakarta.validation.constraints.PositiveOrZero;
 import jakarta.validation.constraints.Size;
+
+import com.example.profiles.core.PlainText;
 
 import io.quarkus.runtime.annotations.RegisterForReflection;
 
 /** One line of an order, prices in the order's currency. */
 @RegisterForReflection
 public record LineItem(
-        @NotBlank @Size(max = 64) @Pattern(regexp = "[^\\p{Cntrl}]*", message = "must not contain control characters") String sku,
+        @NotBlank @Size(max = 64) @PlainText String sku,
         // ':' separates the parts of a profile field name (affinity:<category>:count)
-        @NotBlank @Size(max = 64) @Pattern(regexp = "[^:\\p{Cntrl}]*", message = "must not contain ':' or control characters") String category,
+        @NotBlank @Size(max = 64) @PlainText(forbidden = ":", message = "must not contain ':' or control characters") String category,
         @NotNull @Positive @Max(100_000) Integer quantity,
         @NotNull @PositiveOrZero @Digits(integer = 12, fraction = 4) BigDecimal unitPrice) {
 
