@@ -12,6 +12,7 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.logging.Logger;
 
 import io.quarkus.redis.datasource.ReactiveRedisDataSource;
+import io.quarkus.runtime.Startup;
 import io.quarkus.scheduler.Scheduled;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.redis.client.Redis;
@@ -34,6 +35,10 @@ import io.vertx.mutiny.redis.client.Response;
  * reply (NOSCRIPT, a script error) fails only its own command.
  */
 @ApplicationScoped
+// Created at start (it connects only on first use): otherwise an app that never served an event
+// created it for its first watchdog tick, which could fall after the Redis client was shut down
+// and logged an error on every such shutdown.
+@Startup
 public class PipelinedRedis {
 
     private static final Logger LOG = Logger.getLogger(PipelinedRedis.class);
