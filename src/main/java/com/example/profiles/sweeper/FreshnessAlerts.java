@@ -14,7 +14,6 @@ import java.util.concurrent.atomic.AtomicReference;
 import jakarta.enterprise.context.ApplicationScoped;
 
 import org.apache.kafka.common.header.internals.RecordHeaders;
-import org.eclipse.microprofile.faulttolerance.Retry;
 import org.eclipse.microprofile.reactive.messaging.Channel;
 import org.eclipse.microprofile.reactive.messaging.Message;
 import org.jboss.logging.Logger;
@@ -167,8 +166,10 @@ public class FreshnessAlerts {
         gauge("profile_freshness_alert_active", c).set(c.firing() ? 1.0 : 0.0);
     }
 
-    /** Retried on a broker hiccup: an alert that starts must be told (the state is already written). */
-    @Retry(maxRetries = 3, delay = 200, jitter = 100)
+    /**
+     * Retried on a broker hiccup (three times, from 200 ms): an alert that starts must be told (the
+     * state is already written).
+     */
     void publish(String type, Condition c, long since, long now) {
         Map<String, Object> data = new LinkedHashMap<>();
         data.put("condition", c.name());
@@ -191,7 +192,9 @@ public class FreshnessAlerts {
             headers.add("content-type", "application/cloudevents+json; charset=UTF-8".getBytes(StandardCharsets.UTF_8));
             emitter.sendMessage(Message.of(mapper.writeValueAsBytes(event)).addMetadata(OutgoingKafkaRecordMetadata.builder()
                     .withTopic(topic).withKey((c.name() + ":" + c.source()).getBytes(StandardCharsets.UTF_8)).withHeaders(headers).build()))
-                    .await().atMost(Duration.ofSeconds(10));
+                    .ifNoItem().after(Duration.ofSeconds(10)).fail()
+                    .onFailure().retry().withBackOff(Duration.ofMillis(200)).atMost(3)
+                    .await().indefinitely();
         } catch (JsonProcessingException e) {
             throw new IllegalStateException(e);
         }
