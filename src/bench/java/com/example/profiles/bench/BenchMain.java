@@ -317,9 +317,35 @@ public final class BenchMain {
         say("start-up with the backlog waiting: %s", startup);
 
         phase = "kafka-saturation";
+        // Redis's own account of its time per command during the drain (INFO commandstats).
+        redis.call("CONFIG", "RESETSTAT");
         Map<String, Object> drain = awaitDrain(expected, 300, true);
+        drain.put("redisCommands", commandStats(expected));
         results.put("kafkaSaturation", drain);
         say("kafka drain: %s", drain);
+    }
+
+    /** Per command since the last RESETSTAT: calls, microseconds per call, and microseconds per event. */
+    private Map<String, Object> commandStats(long events) throws IOException {
+        Map<String, Object> r = new LinkedHashMap<>();
+        for (String line : redis.call("INFO", "commandstats").split("\r?\n")) {
+            if (!line.startsWith("cmdstat_")) {
+                continue;
+            }
+            String name = line.substring("cmdstat_".length(), line.indexOf(':'));
+            Map<String, String> fields = new LinkedHashMap<>();
+            for (String kv : line.substring(line.indexOf(':') + 1).split(",")) {
+                int eq = kv.indexOf('=');
+                fields.put(kv.substring(0, eq), kv.substring(eq + 1));
+            }
+            long calls = Long.parseLong(fields.getOrDefault("calls", "0"));
+            long usec = Long.parseLong(fields.getOrDefault("usec", "0"));
+            if (calls == 0 || usec * 1000 < events) {
+                continue; // less than a nanosecond per event: not worth a line
+            }
+            r.put(name, Map.of("calls", calls, "usecPerCall", fields.get("usec_per_call"), "usecPerEvent", round((double) usec / events)));
+        }
+        return r;
     }
 
     /** Launch to the first HTTP event applied (one tried every 10 ms) and to {@code firstKafka} written. */
