@@ -18,7 +18,7 @@ public final class JsonProblems {
     }
 
     public static Violation violation(JsonProcessingException e) {
-        if (e instanceof JsonParseException) {
+        if (e instanceof JsonParseException || e.getCause() instanceof JsonParseException) {
             return new Violation(field(e), "is not valid JSON" + location(e));
         }
         if (e instanceof MismatchedInputException mismatch && mismatch.getTargetType() != null) {
