@@ -1,6 +1,7 @@
 package com.example.profiles.core;
 
 import com.fasterxml.jackson.core.JsonLocation;
+import com.fasterxml.jackson.core.io.JsonEOFException;
 import com.fasterxml.jackson.core.JsonParseException;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonMappingException;
@@ -18,12 +19,18 @@ public final class JsonProblems {
     }
 
     public static Violation violation(JsonProcessingException e) {
+        if (e instanceof JsonEOFException || e.getCause() instanceof JsonEOFException) {
+            return new Violation(field(e), "is not valid JSON: it ends too early" + location(e));
+        }
         if (e instanceof JsonParseException || e.getCause() instanceof JsonParseException) {
             return new Violation(field(e), "is not valid JSON" + location(e));
         }
         if (e instanceof MismatchedInputException mismatch && mismatch.getTargetType() != null) {
             String expected = typeName(mismatch.getTargetType());
-            return new Violation(field(e), e instanceof InvalidFormatException ? "is not a valid " + expected : "must be " + article(expected));
+            if (mismatch.getTargetType().isEnum() || !(e instanceof InvalidFormatException)) {
+                return new Violation(field(e), "must be " + article(expected));
+            }
+            return new Violation(field(e), "is not a valid " + expected);
         }
         return new Violation(field(e), "could not be read" + location(e));
     }
