@@ -6,11 +6,14 @@ import static com.example.profiles.testing.CloudEvents.newId;
 import static com.example.profiles.testing.CloudEvents.postBinary;
 import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
+import static java.nio.charset.StandardCharsets.UTF_8;
+import static org.awaitility.Awaitility.await;
 import static org.hamcrest.Matchers.equalTo;
 
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
+import java.time.Duration;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -25,6 +28,7 @@ import org.junit.jupiter.api.Test;
 import com.example.profiles.testing.CloudEvents;
 import com.example.profiles.testing.Infrastructure;
 import com.example.profiles.testing.InjectInfrastructure;
+import com.example.profiles.testing.KafkaEvents;
 import com.example.profiles.testing.RealInfrastructure;
 import com.example.profiles.devtools.servers.RedisCommands;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -78,6 +82,46 @@ class CapturedChangesIT {
         post(typed(0, user)).statusCode(200).body("status", equalTo("APPLIED"));
         // notes is null in the row: no attribute.
         assertThat(attributes(user)).isEqualTo(snapshotRowOfEveryType());
+    }
+
+    @Test
+    void everyCapturedRecordInTheOrderOfItsTopicThroughKafka() {
+        for (String run : List.of("typed", "plain", "plaindbl")) {
+            // The capture's three rows, each under a fresh id; tombstones (null values) included.
+            Map<String, String> ids = Map.of("cust-101", uniqueId(), "cust-102", uniqueId(), "cust-201", uniqueId());
+            try (KafkaEvents kafka = new KafkaEvents(infrastructure.kafka().bootstrapServers())) {
+                for (int offset = 0; offset <= 10; offset++) {
+                    JsonNode record = read("/fixtures/debezium-types/" + run + ".public.customers-" + offset + ".json");
+                    JsonNode key = record.get("key");
+                    String original = (key.has("payload") ? key.get("payload") : key).get("id").asText();
+                    String id = ids.get(original);
+                    JsonNode value = record.get("value").isNull() ? null : capture(run, offset, id);
+                    kafka.sendRaw("shop.public.customers", "{\"id\":\"" + id + "\"}", value == null ? null : json(value).getBytes(UTF_8));
+                }
+            }
+            // cust-101: read, updated and deleted under FULL; cust-201: inserted, updated and deleted
+            // under DEFAULT; cust-102: a row of nulls.
+            await().atMost(Duration.ofSeconds(30)).until(() -> exists(key(ids.get("cust-101")) + ":erased")
+                    && exists(key(ids.get("cust-201")) + ":erased") && exists(key(ids.get("cust-102"))));
+            assertThat(exists(key(ids.get("cust-101")))).as(run).isFalse();
+            assertThat(exists(key(ids.get("cust-201")))).as(run).isFalse();
+            assertThat(attributes(ids.get("cust-102"))).as(run).isEmpty();
+            assertThat(RedisCommands.asMap(RedisCommands.call(redis(), "HGETALL", key(ids.get("cust-102")))))
+                    .as(run).containsEntry("customer:op", "r").containsKey("customer:position");
+        }
+    }
+
+    @Test
+    void anUpdateUnderReplicaIdentityFull() {
+        String user = uniqueId();
+        post(typed(0, user)).statusCode(200);
+        post(typed(8, user)).statusCode(200).body("status", equalTo("APPLIED"));
+        Map<String, String> expected = new HashMap<>(snapshotRowOfEveryType());
+        expected.put("tier", "silver");
+        expected.put("last_login_at", "2026-11-26T07:00:00.000001");
+        assertThat(attributes(user)).isEqualTo(expected);
+        post(typed(9, user)).statusCode(200).body("status", equalTo("ERASED"));
+        assertThat(exists(key(user))).isFalse();
     }
 
     @Test
@@ -244,22 +288,26 @@ class CapturedChangesIT {
         return valueWithId("/fixtures/debezium-connect/" + file, id);
     }
 
-    private static JsonNode valueWithId(String resource, String id) {
+    private static JsonNode read(String resource) {
         try (InputStream in = CapturedChangesIT.class.getResourceAsStream(resource)) {
             if (in == null) {
                 throw new IllegalStateException(resource + " is not on the test class path");
             }
-            JsonNode value = CloudEvents.JSON.readTree(in).get("value");
-            JsonNode envelope = value.has("schema") ? value.get("payload") : value;
-            for (String side : List.of("before", "after")) {
-                if (envelope.get(side) instanceof ObjectNode row) {
-                    row.put("id", id);
-                }
-            }
-            return value;
+            return CloudEvents.JSON.readTree(in);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+    }
+
+    private static JsonNode valueWithId(String resource, String id) {
+        JsonNode value = read(resource).get("value");
+        JsonNode envelope = value.has("schema") ? value.get("payload") : value;
+        for (String side : List.of("before", "after")) {
+            if (envelope.get(side) instanceof ObjectNode row) {
+                row.put("id", id);
+            }
+        }
+        return value;
     }
 
     private static ValidatableResponse post(JsonNode value) {
