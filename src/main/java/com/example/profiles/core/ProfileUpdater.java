@@ -49,6 +49,14 @@ public class ProfileUpdater {
      *        records are applied), or null to send them right after the script
      */
     public Uni<ApplyResult> apply(ProfileUpdate update, EventMeta meta, IndexBatch batch) {
+        return apply(update, meta, batch, null);
+    }
+
+    /**
+     * @param deadline by when the script and (without a batch) the index updates must be answered;
+     *        null for {@code profiles.store.timeout} from the script's start
+     */
+    public Uni<ApplyResult> apply(ProfileUpdate update, EventMeta meta, IndexBatch batch, Deadline deadline) {
         List<String> args = new ArrayList<>(5 + update.args().size());
         args.add(meta.dedupKey());
         args.add(Long.toString(clock.nowMillis()));
@@ -56,9 +64,13 @@ public class ProfileUpdater {
         args.add(Long.toString(update.eventTimeMillis()));
         args.add(latenessMillis);
         args.addAll(update.args());
-        return store.run(update.script(), ProfileKeys.all(update.userId()), args)
-                .map(reply -> result(update, meta, reply))
-                .call(result -> index(update, result, batch));
+        return Uni.createFrom().deferred(() -> {
+            // One deadline for the whole event: script, NOSCRIPT fallback and index updates.
+            Deadline due = deadline != null ? deadline : store.defaultDeadline();
+            return store.run(update.script(), ProfileKeys.all(update.userId()), args, due)
+                    .map(reply -> result(update, meta, reply))
+                    .call(result -> index(update, result, batch, due));
+        });
     }
 
     /**
@@ -67,7 +79,7 @@ public class ProfileUpdater {
      * that finds a duplicate repairs it. A stale event changes nothing, and must not put an erased
      * user back in any index.
      */
-    private Uni<Void> index(ProfileUpdate update, ApplyResult result, IndexBatch batch) {
+    private Uni<Void> index(ProfileUpdate update, ApplyResult result, IndexBatch batch, Deadline deadline) {
         if (batch != null) {
             switch (result.status()) {
                 case APPLIED, DUPLICATE -> freshness.recordApplied(update.userId(), update.source(), update.eventTimeMillis(), batch);
@@ -78,8 +90,8 @@ public class ProfileUpdater {
             return Uni.createFrom().voidItem();
         }
         return switch (result.status()) {
-            case APPLIED, DUPLICATE -> freshness.recordApplied(update.userId(), update.source(), update.eventTimeMillis());
-            case ERASED -> freshness.forget(update.userId());
+            case APPLIED, DUPLICATE -> freshness.recordApplied(update.userId(), update.source(), update.eventTimeMillis(), deadline);
+            case ERASED -> freshness.forget(update.userId(), deadline);
             default -> Uni.createFrom().voidItem();
         };
     }

@@ -7,6 +7,7 @@ import java.util.zip.CRC32;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
+import com.example.profiles.core.Deadline;
 import com.example.profiles.core.PipelinedRedis;
 import com.example.profiles.core.ProfileStoreUnavailableException;
 
@@ -66,10 +67,15 @@ public class FreshnessIndex {
 
     /** After an event of {@code source} was applied (or re-delivered): its data is as new as {@code eventTime}. */
     public Uni<Void> recordApplied(String userId, String source, long eventTime) {
+        return recordApplied(userId, source, eventTime, (Deadline) null);
+    }
+
+    /** @param deadline the event's (null for {@code profiles.store.timeout} from each command) */
+    public Uni<Void> recordApplied(String userId, String source, long eventTime, Deadline deadline) {
         int shard = shard(userId);
         List<Uni<?>> commands = new ArrayList<>(3);
-        applied(userId, source, eventTime, shard, (key, score) -> commands.add(zaddGreater(key, score, userId)));
-        return unavailableOnFailure(Uni.combine().all().unis(commands).discardItems());
+        applied(userId, source, eventTime, shard, (key, score) -> commands.add(zaddGreater(key, score, userId, deadline)));
+        return all(commands);
     }
 
     /** The same as {@link #recordApplied}, gathered into {@code batch} to be sent by {@link #flush}. */
@@ -106,7 +112,7 @@ public class FreshnessIndex {
             members.forEach((member, score) -> zadd.arg(score).arg(member));
             commands.add(redis.send(zadd));
         });
-        return unavailableOnFailure(Uni.combine().all().unis(commands).discardItems());
+        return all(commands);
     }
 
     private void applied(String userId, String source, long eventTime, int shard, java.util.function.ObjLongConsumer<String> zaddGreater) {
@@ -121,32 +127,41 @@ public class FreshnessIndex {
     }
 
     /**
-     * A failed index update is a Redis failure like a failed script: retryable (the retry finds the
-     * event a duplicate and repeats the index update), never a reason to stop a Kafka channel.
+     * All the commands, each to its end. A failed index update is a Redis failure like a failed
+     * script: retryable (the retry finds the event a duplicate and repeats the index update), never
+     * a reason to stop a Kafka channel. The failures are collected rather than the first one
+     * cancelling the rest: the others would still fail a moment later with nobody listening (a
+     * Redis kill logged them as dozens of "Mutiny had to drop the following exception").
      */
-    private static Uni<Void> unavailableOnFailure(Uni<Void> update) {
-        return update.onFailure(failure -> !(failure instanceof ProfileStoreUnavailableException))
+    private static Uni<Void> all(List<Uni<?>> commands) {
+        return Uni.combine().all().unis(commands).collectFailures().discardItems()
+                .onFailure(failure -> !(failure instanceof ProfileStoreUnavailableException))
                 .transform(e -> new ProfileStoreUnavailableException("Redis did not update the freshness index: " + e.getMessage(), e));
     }
 
     /** After an erasure or expiry: the user leaves every index and queue. */
     public Uni<Void> forget(String userId) {
+        return forget(userId, (Deadline) null);
+    }
+
+    /** @param deadline the event's (null for {@code profiles.store.timeout} from each command) */
+    public Uni<Void> forget(String userId, Deadline deadline) {
         int shard = shard(userId);
         List<Uni<?>> commands = new ArrayList<>();
         for (String source : SOURCES) {
-            commands.add(redis.send(Request.cmd(Command.ZREM).arg(indexKey(source, shard)).arg(userId)));
+            commands.add(redis.send(Request.cmd(Command.ZREM).arg(indexKey(source, shard)).arg(userId), deadline));
         }
         for (String queue : QUEUES) {
-            commands.add(redis.send(Request.cmd(Command.ZREM).arg(queueKey(queue, shard)).arg(userId)));
+            commands.add(redis.send(Request.cmd(Command.ZREM).arg(queueKey(queue, shard)).arg(userId), deadline));
         }
-        return unavailableOnFailure(Uni.combine().all().unis(commands).discardItems());
+        return all(commands);
     }
 
     public Uni<Void> schedule(String queue, String userId, long due) {
-        return zaddGreater(queueKey(queue, shard(userId)), due, userId).replaceWithVoid();
+        return zaddGreater(queueKey(queue, shard(userId)), due, userId, null).replaceWithVoid();
     }
 
-    private Uni<?> zaddGreater(String key, long score, String member) {
-        return redis.send(Request.cmd(Command.ZADD).arg(key).arg("GT").arg(score).arg(member));
+    private Uni<?> zaddGreater(String key, long score, String member, Deadline deadline) {
+        return redis.send(Request.cmd(Command.ZADD).arg(key).arg("GT").arg(score).arg(member), deadline);
     }
 }
