@@ -95,7 +95,8 @@ public class FunctionDescriptorConfigSource extends MapBackedConfigSource {
         }
     }
 
-    static Map<String, String> configFor(FunctionDescriptor d) {
+    /** The configuration one descriptor stands for (public for tests that add a function of their own). */
+    public static Map<String, String> configFor(FunctionDescriptor d) {
         return configFor(d, LAMBDA_BINDING);
     }
 
@@ -118,9 +119,15 @@ public class FunctionDescriptorConfigSource extends MapBackedConfigSource {
             props.put(channel + "key.deserializer", "org.apache.kafka.common.serialization.ByteArrayDeserializer");
             props.put(channel + "value.deserializer", "org.apache.kafka.common.serialization.ByteArrayDeserializer");
             props.put(channel + "auto.offset.reset", "earliest");
-            // A record we cannot apply must stop the partition, never be skipped: see KafkaIntake.
+            // Every record ends applied, dead-lettered or retried in place (KafkaIntake), so nothing is
+            // ever nacked; were it, stopping beats skipping a record.
             props.put(channel + "failure-strategy", "fail");
             props.put(channel + "commit-strategy", "throttled");
+            // The throttled strategy would fail the channel (for good: TooManyMessagesWithoutAck) once
+            // a record waits unacknowledged for 60 s, i.e. in any Redis outage longer than that, while
+            // KafkaIntake retries it in place until Redis is back. Waiting is what we want, and a
+            // waiting batch makes the connector pause its partitions, so memory stays bounded: off.
+            props.put(channel + "throttled.unprocessed-record-max-age.ms", "0");
             if (lambdaBinding) {
                 props.put(channel + "enabled", "false");
             }
