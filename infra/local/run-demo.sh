@@ -175,7 +175,7 @@ say "Starting the function app (log: $APP_LOG)"
 # The customer function stores personal columns only as keyed hashes and refuses to start without
 # a key in the prod profile. Production takes it from a secret; the demo uses a fixed, non-secret
 # local key unless you set PROFILE_HASH_KEY yourself.
-export PROFILE_HASH_KEY="${PROFILE_HASH_KEY:-local-demo-key-not-a-secret}"
+export PROFILE_HASH_KEY="${PROFILE_HASH_KEY:-local-demo-hash-key-not-a-secret-0042}"
 # Port 0: the OS picks a free port at bind time (no race with other processes); we read it from the
 # log. Host 127.0.0.1: Quarkus would otherwise listen on all interfaces.
 "$JAVA" -Dquarkus.http.host=127.0.0.1 -Dquarkus.http.port=0 -jar target/quarkus-app/quarkus-run.jar >"$APP_LOG" 2>&1 &
