@@ -128,6 +128,10 @@ public class FunctionDescriptorConfigSource extends MapBackedConfigSource {
             // KafkaIntake retries it in place until Redis is back. Waiting is what we want, and a
             // waiting batch makes the connector pause its partitions, so memory stays bounded: off.
             props.put(channel + "throttled.unprocessed-record-max-age.ms", "0");
+            // The connector's own graceful shutdown sleeps twice the poll timeout per consumer, one
+            // consumer after another (3 s each), then waits for unacknowledged records after Redis is
+            // already closed. GracefulShutdown drains the batches in flight first instead.
+            props.put(channel + "graceful-shutdown", "false");
             if (lambdaBinding) {
                 props.put(channel + "enabled", "false");
             }
