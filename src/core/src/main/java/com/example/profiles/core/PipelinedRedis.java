@@ -22,6 +22,7 @@ import io.vertx.mutiny.redis.client.Redis;
 import io.vertx.mutiny.redis.client.RedisConnection;
 import io.vertx.mutiny.redis.client.Request;
 import io.vertx.mutiny.redis.client.Response;
+import io.vertx.redis.client.ResponseType;
 
 /**
  * The hot path's Redis commands (event scripts, freshness index updates, profile reads) over one
@@ -212,11 +213,13 @@ public class PipelinedRedis {
     }
 
     /**
-     * Anything but an error reply from Redis (which arrives as an {@code ErrorType}, e.g. NOSCRIPT)
-     * means the connection may be unusable: closed, refused, reset, or hanging.
+     * Anything but an error reply from Redis (NOSCRIPT, a script error, MOVED) means the connection
+     * may be unusable: closed, refused, reset, or hanging. The client fails a command that got an
+     * error reply with the reply itself: a Throwable that is also a {@link io.vertx.redis.client.Response}
+     * of type ERROR (the client's own CONNECTION_CLOSED comes the same way).
      */
     static boolean isConnectionFailure(Throwable failure) {
-        if (failure.getClass().getSimpleName().equals("ErrorType")) {
+        if (failure instanceof io.vertx.redis.client.Response reply && reply.type() == ResponseType.ERROR) {
             String message = failure.getMessage();
             return message != null && message.startsWith("CONNECTION_CLOSED");
         }
