@@ -18,6 +18,7 @@ import io.quarkus.runtime.Startup;
 import io.smallrye.mutiny.Uni;
 import io.smallrye.mutiny.subscription.UniEmitter;
 import io.vertx.mutiny.core.Vertx;
+import io.vertx.mutiny.redis.client.Command;
 import io.vertx.mutiny.redis.client.Redis;
 import io.vertx.mutiny.redis.client.RedisConnection;
 import io.vertx.mutiny.redis.client.Request;
@@ -76,6 +77,11 @@ public class PipelinedRedis {
         this.timeout = settings.timeout();
         this.vertx = vertx;
         this.timer = vertx.setPeriodic(CHECK_MILLIS, id -> checkDeadlines());
+        // Connect now, not with the first event: connecting (and, in a fresh JVM, loading and
+        // warming the client's code) then does not count against that event's deadline. Redis
+        // being down now is no error: the next command connects again.
+        send(Request.cmd(Command.PING)).subscribe().with(ok -> {
+        }, failure -> LOG.debugf("Redis did not answer at start: %s", failure));
     }
 
     /** {@code profiles.store.timeout} from now. */

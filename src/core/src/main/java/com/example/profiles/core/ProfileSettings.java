@@ -64,6 +64,15 @@ public interface ProfileSettings {
         Retry retry();
 
         /**
+         * The deadline of one attempt at a record's Redis work (its script, and a batch's index
+         * updates). Longer than {@code profiles.store.timeout}: nobody waits for the answer, so it
+         * only has to end the wait on a store that hangs, and a batch that is merely slow (a cold
+         * JVM, a loaded machine, hundreds of scripts pipelined) should not be tried again.
+         */
+        @WithDefault("PT5S")
+        Duration storeTimeout();
+
+        /**
          * At shutdown, how long the batches in flight may take to finish before their records are left,
          * uncommitted, to the partitions' next owner.
          */

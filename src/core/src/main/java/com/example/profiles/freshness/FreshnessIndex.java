@@ -98,6 +98,11 @@ public class FreshnessIndex {
 
     /** Sends a batch's updates: the removals first, then one ZADD GT per key. */
     public Uni<Void> flush(IndexBatch batch) {
+        return flush(batch, null);
+    }
+
+    /** @param deadline by when every update must be answered (null: {@code profiles.store.timeout} from each command) */
+    public Uni<Void> flush(IndexBatch batch, Deadline deadline) {
         if (batch.isEmpty()) {
             return Uni.createFrom().voidItem();
         }
@@ -105,12 +110,12 @@ public class FreshnessIndex {
         batch.removalsByKey().forEach((key, members) -> {
             Request zrem = Request.cmd(Command.ZREM).arg(key);
             members.forEach(zrem::arg);
-            commands.add(redis.send(zrem));
+            commands.add(redis.send(zrem, deadline));
         });
         batch.additions().forEach((key, members) -> {
             Request zadd = Request.cmd(Command.ZADD).arg(key).arg("GT");
             members.forEach((member, score) -> zadd.arg(score).arg(member));
-            commands.add(redis.send(zadd));
+            commands.add(redis.send(zadd, deadline));
         });
         return all(commands);
     }

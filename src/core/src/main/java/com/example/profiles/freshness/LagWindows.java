@@ -90,7 +90,7 @@ public class LagWindows {
         // deadline: a paused Redis must not hold a flush, or the shutdown that runs the last one.
         return Uni.combine().all().unis(commands).collectFailures().discardItems()
                 .ifNoItem().after(timeout).fail()
-                .onFailure().invoke(e -> LOG.warnf("Could not add freshness lag counts to Redis (they are dropped): %s", e.getMessage()))
+                .onFailure().invoke(e -> LOG.warnf("Could not add freshness lag counts to Redis (they are dropped): %s", e.toString()))
                 .onFailure().recoverWithNull().replaceWithVoid();
     }
 }
