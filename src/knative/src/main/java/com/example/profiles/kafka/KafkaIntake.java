@@ -13,6 +13,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 
 import org.jboss.logging.Logger;
 
+import com.example.profiles.core.Deadline;
 import com.example.profiles.core.EventIntake;
 import com.example.profiles.core.InvalidEventException;
 import com.example.profiles.core.ProfileEventFunction;
@@ -83,6 +84,7 @@ public class KafkaIntake implements InFlightWork {
     private final FreshnessIndex freshness;
     private final ProfileMetrics metrics;
     private final Backoff backoff;
+    private final Duration storeTimeout;
 
     /** Completed when the application gives up on the work in flight (shutdown, drain timed out). */
     private final CompletableFuture<Void> abandoned = new CompletableFuture<>();
@@ -99,6 +101,7 @@ public class KafkaIntake implements InFlightWork {
         this.deadLetters = deadLetters;
         this.metrics = metrics;
         this.concurrency = settings.kafka().concurrency();
+        this.storeTimeout = settings.kafka().storeTimeout();
         this.backoff = new Backoff(settings.kafka().retry().firstDelay(), settings.kafka().retry().maxDelay(), abandoned);
     }
 
@@ -117,19 +120,23 @@ public class KafkaIntake implements InFlightWork {
         batchesInFlight.incrementAndGet();
         List<KafkaRecord<byte[], byte[]>> records = batch.getRecords();
         IndexBatch index = new IndexBatch();
-        Uni<Void> all;
+        // Each record's Uni ends with whether it is done (false: abandoned at shutdown); none fails,
+        // so no record's end cancels the others (whose later failures nobody would then consume).
+        Uni<Boolean> all;
         if (records.size() == 1) {
             all = applyOne(function, records.get(0), recordDecoder, index);
         } else {
             all = Multi.createFrom().iterable(records)
                     .onItem().transformToUni(record -> applyOne(function, record, recordDecoder, index)).merge(concurrency)
-                    .collect().last().replaceWithVoid();
+                    .collect().with(java.util.stream.Collectors.reducing(Boolean.TRUE, Boolean::logicalAnd));
         }
-        return all.chain(() -> backoff.untilDone(() -> freshness.flush(index), ProfileStoreUnavailableException.class::isInstance,
-                failure -> retried(function, RetryReason.ofStoreFailure(failure))))
-                .chain(() -> Uni.createFrom().completionStage(batch::ack))
+        return all.chain(done -> !done ? Uni.createFrom().item(Boolean.FALSE)
+                : backoff.untilDone(() -> freshness.flush(index, Deadline.in(storeTimeout)), ProfileStoreUnavailableException.class::isInstance,
+                        failure -> retried(function, RetryReason.ofStoreFailure(failure)))
+                        .replaceWith(Boolean.TRUE)
+                        .onFailure(Backoff.Abandoned.class::isInstance).recoverWithItem(Boolean.FALSE))
                 // Shutdown gave up on the batch: left unacknowledged, so uncommitted.
-                .onFailure(Backoff.Abandoned.class::isInstance).recoverWithNull()
+                .chain(done -> done ? Uni.createFrom().completionStage(batch::ack) : Uni.createFrom().voidItem())
                 .onFailure().recoverWithUni(failure -> {
                     // Not reachable by any record (each one ends above); a fault of this class would
                     // land here. Stopping the channel (failure-strategy=fail) then beats skipping records.
@@ -139,14 +146,14 @@ public class KafkaIntake implements InFlightWork {
                 .onTermination().invoke(this::batchDone);
     }
 
-    /** Applies (or dead-letters) one record; completes when it is done, fails only when abandoned at shutdown. */
-    private <T> Uni<Void> applyOne(ProfileEventFunction<T> function, KafkaRecord<byte[], byte[]> record, RecordDecoder<T> recordDecoder,
+    /** Applies (or dead-letters) one record; answers true when it is done, false when abandoned at shutdown. */
+    private <T> Uni<Boolean> applyOne(ProfileEventFunction<T> function, KafkaRecord<byte[], byte[]> record, RecordDecoder<T> recordDecoder,
             IndexBatch index) {
         IncomingKafkaRecordMetadata<?, ?> kafka = metadata(record);
         SourceRecord source = DeadLetterPublisher.source(kafka);
         byte[] key = record.getKey();
         return backoff.untilDone(() -> intake.apply(function, () -> recordDecoder.decode(kafka.getTopic(), kafka.getPartition(),
-                kafka.getOffset(), record.getHeaders(), key, record.getPayload()), TRIGGER, index),
+                kafka.getOffset(), record.getHeaders(), key, record.getPayload()), TRIGGER, index, Deadline.in(storeTimeout)),
                 ProfileStoreUnavailableException.class::isInstance, failure -> {
                     // counted and logged by EventIntake
                 })
@@ -162,7 +169,9 @@ public class KafkaIntake implements InFlightWork {
                     LOG.debugf(failure, "%s: internal error on record %s", function.name(), source.coordinates());
                     return deadLetter(function, source, () -> deadLetters.publishInternalError(function.name(), deadLetters.topicFor(function),
                             source, record.getPayload(), failure));
-                });
+                })
+                .replaceWith(Boolean.TRUE)
+                .onFailure(Backoff.Abandoned.class::isInstance).recoverWithItem(Boolean.FALSE);
     }
 
     /** Sends the dead-letter copy, retried in place until the broker has it. */
