@@ -44,7 +44,8 @@ cleanup() {
   trap - EXIT INT TERM
   set +e
   stop_pid "build/replay step" "$STEP_PID" 10
-  # The app closes its Kafka consumers one after the other, about 3 s each: allow for that.
+  # The app stops in a few seconds (it drains its Kafka batches first, at most profiles.kafka.drain-timeout);
+  # the grace period is generous, for a loaded machine.
   stop_pid "function app" "$APP_PID" 45
   local any=$APP_PID$STACK_PID
   stop_local_servers
