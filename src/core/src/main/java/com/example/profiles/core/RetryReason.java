@@ -14,7 +14,12 @@ public enum RetryReason {
     STORE_UNAVAILABLE("store-unavailable"),
     /** Redis did not answer before the call's deadline (paused, overloaded, network gone). */
     STORE_TIMEOUT("store-timeout"),
-    /** A Redis Cluster moved the slot under the command (MOVED, ASK, TRYAGAIN, CLUSTERDOWN): resharding or failover. */
+    /**
+     * A Redis Cluster moved the slot under the command (MOVED, ASK, TRYAGAIN, CLUSTERDOWN reaching
+     * us): resharding or failover. The client follows MOVED and ASK itself and retries TRYAGAIN for
+     * about 13 s, so during a migration the command's deadline usually ends the attempt first, and it
+     * counts as {@link #STORE_TIMEOUT}.
+     */
     CLUSTER_RESHARDING("cluster-resharding"),
     /** The dead-letter copy of a refused record was not acknowledged by the broker. */
     DEAD_LETTER_UNAVAILABLE("dead-letter-unavailable");
