@@ -6,6 +6,7 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 
@@ -118,6 +119,12 @@ public class KafkaIntake implements InFlightWork {
             return Uni.createFrom().nothing();
         }
         batchesInFlight.incrementAndGet();
+        AtomicBoolean counted = new AtomicBoolean();
+        Runnable finished = () -> {
+            if (counted.compareAndSet(false, true)) {
+                batchDone();
+            }
+        };
         List<KafkaRecord<byte[], byte[]>> records = batch.getRecords();
         IndexBatch index = new IndexBatch();
         // Each record's Uni ends with whether it is done (false: abandoned at shutdown); none fails,
@@ -135,15 +142,23 @@ public class KafkaIntake implements InFlightWork {
                         failure -> retried(function, RetryReason.ofStoreFailure(failure)))
                         .replaceWith(Boolean.TRUE)
                         .onFailure(Backoff.Abandoned.class::isInstance).recoverWithItem(Boolean.FALSE))
-                // Shutdown gave up on the batch: left unacknowledged, so uncommitted.
-                .chain(done -> done ? Uni.createFrom().completionStage(batch::ack) : Uni.createFrom().voidItem())
+                // Shutdown gave up on the batch: left unacknowledged, so uncommitted, and never
+                // completed, so the channel asks for no further batch while the connector closes
+                // (a batch delivered then would touch a consumer already closed).
+                .chain(done -> {
+                    if (done) {
+                        return Uni.createFrom().completionStage(batch::ack);
+                    }
+                    finished.run();
+                    return Uni.createFrom().<Void> nothing();
+                })
                 .onFailure().recoverWithUni(failure -> {
                     // Not reachable by any record (each one ends above); a fault of this class would
                     // land here. Stopping the channel (failure-strategy=fail) then beats skipping records.
                     LOG.errorf(failure, "%s: the Kafka batch could not be completed; stopping the channel", function.name());
                     return Uni.createFrom().completionStage(() -> batch.nack(failure));
                 })
-                .onTermination().invoke(this::batchDone);
+                .onTermination().invoke(finished);
     }
 
     /** Applies (or dead-letters) one record; answers true when it is done, false when abandoned at shutdown. */

@@ -21,7 +21,6 @@ import com.example.profiles.intake.CloudEventDecoder;
 import com.example.profiles.purchase.PurchaseCompleted;
 import com.example.profiles.purchase.PurchaseFunction;
 
-import io.quarkus.arc.properties.IfBuildProperty;
 import io.smallrye.mutiny.Uni;
 import io.smallrye.reactive.messaging.kafka.KafkaRecordBatch;
 
@@ -36,9 +35,9 @@ import io.smallrye.reactive.messaging.kafka.KafkaRecordBatch;
  * that many violations of that many characters each;</li>
  * <li>a header {@code test-fault-in-decoder}: the record's decoder throws an IllegalStateException.</li>
  * </ul>
- * Present only in the application of {@link FaultyFunctionProfile}.
+ * Part of every test application of this module (test code only), configured by
+ * {@link FaultyFunctionConfigSource}.
  */
-@IfBuildProperty(name = FaultyFunctionProfile.ENABLED, stringValue = "true")
 @ApplicationScoped
 public class FaultyFunction implements ProfileEventFunction<PurchaseCompleted> {
 

@@ -37,7 +37,6 @@ import com.example.profiles.devtools.servers.RedisCommands;
 
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
-import io.quarkus.test.junit.TestProfile;
 
 /**
  * Whatever one record makes the code throw, the record ends dead-lettered (reason
@@ -48,12 +47,11 @@ import io.quarkus.test.junit.TestProfile;
  */
 @QuarkusTest
 @Tag("knative")
-@TestProfile(FaultyFunctionProfile.class)
 @WithTestResource(RealInfrastructure.class)
 class NoRecordStopsAChannelIT {
 
-    private static final String TOPIC = FaultyFunctionProfile.TOPIC;
-    private static final String DLQ = FaultyFunctionProfile.DLQ;
+    private static final String TOPIC = FaultyFunctionConfigSource.TOPIC;
+    private static final String DLQ = FaultyFunctionConfigSource.DLQ;
     private static final Duration WAIT = Duration.ofSeconds(30);
 
     @InjectInfrastructure
@@ -78,7 +76,7 @@ class NoRecordStopsAChannelIT {
         // and a decoder that throws.
         List<String> thrown = List.of("java.lang.ArithmeticException", "java.lang.NullPointerException", "java.lang.StackOverflowError",
                 "java.lang.IllegalStateException");
-        double failedBefore = metric("profile_events_total{function=\"faulty\",outcome=\"failed\",trigger=\"kafka\",type=\"" + FaultyFunctionProfile.TYPE + "\"}");
+        double failedBefore = metric("profile_events_total{function=\"faulty\",outcome=\"failed\",trigger=\"kafka\",type=\"" + FaultyFunctionConfigSource.TYPE + "\"}");
         try (LogCapture log = LogCapture.open()) {
             List<RecordMetadata> faulty = new ArrayList<>();
             for (int i = 0; i < 3; i++) {
@@ -102,7 +100,7 @@ class NoRecordStopsAChannelIT {
                 assertThat(KafkaEvents.header(letter, "dead-letter-topic")).isEqualTo(TOPIC);
                 assertThat(KafkaEvents.header(letter, "dead-letter-partition")).isEqualTo(Integer.toString(sent.partition()));
                 assertThat(new String(letter.key(), StandardCharsets.UTF_8)).isEqualTo("bad-" + run + "-" + i);
-                assertThat(KafkaEvents.header(letter, "ce_type")).isEqualTo(FaultyFunctionProfile.TYPE); // original headers kept
+                assertThat(KafkaEvents.header(letter, "ce_type")).isEqualTo(FaultyFunctionConfigSource.TYPE); // original headers kept
                 // One ERROR line per record, naming it and the exception, without the exception's message.
                 String coordinates = TOPIC + "-" + sent.partition() + "@" + sent.offset();
                 String exception = thrown.get(i);
@@ -110,7 +108,7 @@ class NoRecordStopsAChannelIT {
                         .satisfies(l -> assertThat(l.message()).contains(exception).contains("dead-lettered").doesNotContain("injected"));
             }
             await().atMost(WAIT).until(() -> kafka.committedOffset("profile-functions-faulty", TOPIC) > valid.offset());
-            assertThat(metric("profile_events_total{function=\"faulty\",outcome=\"failed\",trigger=\"kafka\",type=\"" + FaultyFunctionProfile.TYPE
+            assertThat(metric("profile_events_total{function=\"faulty\",outcome=\"failed\",trigger=\"kafka\",type=\"" + FaultyFunctionConfigSource.TYPE
                     + "\"}") - failedBefore).isEqualTo(4.0);
             // Readiness and liveness reflect the ability to process, never one record.
             given().get("/q/health/live").then().statusCode(200).body("status", equalTo("UP"));
@@ -169,7 +167,7 @@ class NoRecordStopsAChannelIT {
         record.headers().add("ce_specversion", KafkaEvents.bytes("1.0"));
         record.headers().add("ce_id", KafkaEvents.bytes(newId()));
         record.headers().add("ce_source", KafkaEvents.bytes("/test/faulty"));
-        record.headers().add("ce_type", KafkaEvents.bytes(FaultyFunctionProfile.TYPE));
+        record.headers().add("ce_type", KafkaEvents.bytes(FaultyFunctionConfigSource.TYPE));
         record.headers().add("ce_time", KafkaEvents.bytes(Instant.now().minusSeconds(1).toString()));
         record.headers().add("content-type", KafkaEvents.bytes("application/json"));
         if (decoderFault) {

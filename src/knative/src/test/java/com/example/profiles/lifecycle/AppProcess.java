@@ -50,8 +50,10 @@ final class AppProcess implements AutoCloseable {
             Path dir = Files.createDirectories(Path.of("target", "process-it"));
             Path log = dir.resolve(name + ".log");
             String java = ProcessHandle.current().info().command().orElse("java");
-            List<String> command = new ArrayList<>(List.of(java, "-Xmx384m", "-Dquarkus.http.host=127.0.0.1", "-Dquarkus.http.port=0",
-                    "-jar", JAR.toString()));
+            // C1 only and the serial collector: these tests time starts, stops and takeovers, not
+            // throughput, and on a 2-core machine the full JIT would compete with everything else.
+            List<String> command = new ArrayList<>(List.of(java, "-Xmx384m", "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC",
+                    "-Dquarkus.http.host=127.0.0.1", "-Dquarkus.http.port=0", "-jar", JAR.toString()));
             ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile());
             builder.environment().putAll(env);
             long started = System.nanoTime();
