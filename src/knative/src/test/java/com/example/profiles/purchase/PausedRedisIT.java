@@ -75,6 +75,8 @@ class PausedRedisIT {
             ExtractableResponse<Response> read = given().get("/profiles/" + reader).then().extract();
             long readMillis = (System.nanoTime() - started) / 1_000_000;
 
+            System.out.printf("[deadline] Redis frozen: POST answered %d after %d ms, GET /profiles answered %d after %d ms%n",
+                    write.statusCode(), writeMillis, read.statusCode(), readMillis);
             assertThat(write.statusCode()).isEqualTo(503);
             assertThat(write.header("Retry-After")).isEqualTo("1");
             assertThat(write.jsonPath().getString("error")).isEqualTo("profile store unavailable, nothing was written; retry");
