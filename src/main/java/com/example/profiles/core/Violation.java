@@ -2,12 +2,35 @@ package com.example.profiles.core;
 
 import io.quarkus.runtime.annotations.RegisterForReflection;
 
-/** One reason an event was refused: the field it concerns (a property path, or "event") and why. */
+/**
+ * One reason an event was refused: the field it concerns (a property path, or "event") and why.
+ * Both are cut to a bounded length: they travel in HTTP answers and dead-letter headers, and part
+ * of a message may come from a parser quoting the input.
+ */
 @RegisterForReflection
 public record Violation(String field, String message) {
+
+    static final int MAX_FIELD_LENGTH = 200;
+    static final int MAX_MESSAGE_LENGTH = 300;
+
+    public Violation {
+        field = cut(field, MAX_FIELD_LENGTH);
+        message = cut(message, MAX_MESSAGE_LENGTH);
+    }
 
     @Override
     public String toString() {
         return field + ": " + message;
+    }
+
+    private static String cut(String text, int max) {
+        if (text == null || text.length() <= max) {
+            return text;
+        }
+        int end = max - 1;
+        if (Character.isHighSurrogate(text.charAt(end - 1))) {
+            end--;
+        }
+        return text.substring(0, end) + "…";
     }
 }
