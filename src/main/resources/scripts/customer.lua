@@ -3,6 +3,7 @@
 -- as one zero-padded string so that plain string comparison orders them and no precision is lost.
 -- ARGV[ARG] op (c, u, r, d)   [ARG+1] position   [ARG+2] n, then n (field, value) pairs to set,
 -- then the fields to remove (columns that became null).
+-- Every read and check comes before the first write (see update-prelude.lua).
 local op = ARGV[ARG]
 local position = ARGV[ARG + 1]
 
@@ -26,8 +27,9 @@ if op == 'd' then
   return {'erased', 0, 0}
 end
 
-remember_event()
+version()
 local late = is_late('customer')
+remember_event()
 local n = tonumber(ARGV[ARG + 2])
 local i = ARG + 3
 for _ = 1, n do
