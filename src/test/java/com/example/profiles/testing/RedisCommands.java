@@ -69,6 +69,37 @@ public final class RedisCommands {
         }
     }
 
+    /**
+     * Sends several commands on one connection, pipelined, and returns their replies in order (an
+     * error reply is returned as its {@link RedisErrorReply}, not thrown), for checks that read many
+     * keys at once.
+     */
+    public static List<Object> pipeline(String uri, List<String[]> commands) {
+        URI parsed = URI.create(uri);
+        int port = parsed.getPort() == -1 ? 6379 : parsed.getPort();
+        try (Socket socket = new Socket()) {
+            socket.connect(new InetSocketAddress(parsed.getHost(), port), CONNECT_TIMEOUT_MILLIS);
+            socket.setSoTimeout(READ_TIMEOUT_MILLIS);
+            OutputStream out = new BufferedOutputStream(socket.getOutputStream());
+            for (String[] command : commands) {
+                out.write(encode(command));
+            }
+            out.flush();
+            BufferedInputStream in = new BufferedInputStream(socket.getInputStream());
+            List<Object> replies = new ArrayList<>(commands.size());
+            for (int i = 0; i < commands.size(); i++) {
+                try {
+                    replies.add(readReply(in));
+                } catch (RedisErrorReply error) {
+                    replies.add(error);
+                }
+            }
+            return replies;
+        } catch (IOException e) {
+            throw new UncheckedIOException("pipeline to " + uri + " failed: " + e, e);
+        }
+    }
+
     /** The reply of HGETALL (a flat list of field, value, field, value ...) as an ordered map. */
     public static Map<String, String> asMap(Object flatPairs) {
         Map<String, String> map = new LinkedHashMap<>();
