@@ -34,11 +34,10 @@ locals {
     for name, f in local.functions : name => lookup(var.artifacts, name, "${local.artifacts_dir}/function-${name}.zip")
   }
 
-  # The app's own Kafka consumers (mp.messaging.incoming.<function>) are for long-running
-  # runtimes; on Lambda the event source mapping delivers the records. The same for in-process
-  # schedules (profiles.<function>.every): EventBridge Scheduler ticks the function.
+  # In-process schedules (profiles.<function>.every) are for long-running runtimes; on Lambda
+  # EventBridge Scheduler ticks the function. (The Lambda artifact has no Kafka consumers: the
+  # event source mapping delivers the records.)
   runtime_switches = merge(
-    { for name, f in local.functions : "MP_MESSAGING_INCOMING_${upper(replace(name, "/[^a-zA-Z0-9]/", "_"))}_ENABLED" => "false" if f.topic != null },
     { for name, f in local.functions : "PROFILES_${upper(replace(name, "/[^a-zA-Z0-9]/", "_"))}_EVERY" => "off" if f.kind == "schedule" },
   )
 }
