@@ -7,6 +7,8 @@ import java.util.Map;
 import java.util.TreeMap;
 import java.util.zip.CRC32;
 
+import com.example.profiles.devtools.servers.RedisCommands;
+
 /**
  * What Redis holds, read independently of the application, to show that a refused input changed
  * nothing.

@@ -26,7 +26,7 @@ import org.junit.jupiter.params.provider.MethodSource;
 import com.example.profiles.testing.Infrastructure;
 import com.example.profiles.testing.InjectInfrastructure;
 import com.example.profiles.testing.RealInfrastructure;
-import com.example.profiles.testing.RedisCommands;
+import com.example.profiles.devtools.servers.RedisCommands;
 import com.example.profiles.testing.RedisSnapshot;
 
 import io.quarkus.test.common.WithTestResource;

@@ -223,7 +223,7 @@ class HttpBinaryHostileInputIT {
     }
 
     private static Response post(String path, Map<String, String> headers, String body) {
-        RequestSpecification request = given().headers(headers).contentType("application/json").body(body);
+        RequestSpecification request = given().headers(headers).contentType("application/json").body(body.getBytes(StandardCharsets.UTF_8));
         return request.post(path);
     }
 
