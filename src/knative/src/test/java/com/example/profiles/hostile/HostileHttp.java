@@ -29,9 +29,13 @@ final class HostileHttp {
 
     /** A binary-mode request with every attribute header set (a test removes or changes what it breaks). */
     static RequestSpecification binary(String type, String data) {
+        return binary(type, data, newId());
+    }
+
+    static RequestSpecification binary(String type, String data, String id) {
         return given()
                 .header("ce-specversion", "1.0")
-                .header("ce-id", newId())
+                .header("ce-id", id)
                 .header("ce-source", "/test/hostile")
                 .header("ce-type", type)
                 .header("ce-time", Instant.now().toString())
