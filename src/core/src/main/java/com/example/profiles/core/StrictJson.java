@@ -8,6 +8,9 @@ import jakarta.inject.Singleton;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.MapperFeature;
+import com.fasterxml.jackson.databind.cfg.CoercionAction;
+import com.fasterxml.jackson.databind.cfg.CoercionInputShape;
+import com.fasterxml.jackson.databind.type.LogicalType;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.module.SimpleModule;
 
@@ -17,8 +20,8 @@ import io.quarkus.jackson.ObjectMapperCustomizer;
  * Event data is bound strictly, and the same way on every channel: Funqy's HTTP binding reads with
  * a copy of this mapper, the Kafka and Lambda decoders with the mapper itself.
  * <ul>
- * <li>No coercion: Jackson's defaults would turn a quantity of 1.5 into 1 and the string "2" into
- * 2, quietly changing what the producer sent.</li>
+ * <li>No coercion: Jackson's defaults would turn a quantity of 1.5 into 1, the string "2" into 2
+ * and the number 0 into the string "0", quietly changing what the producer sent.</li>
  * <li>A key that appears twice in one object is refused: last-wins would let one event say two
  * things, and which one we applied would depend on the parser.</li>
  * <li>Decimals are exact and bounded ({@link ExactDecimal}), also inside JSON trees (a structured
@@ -39,6 +42,11 @@ public class StrictJson implements ObjectMapperCustomizer {
         mapper.enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS);
         mapper.enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION);
         mapper.configure(MapperFeature.ALLOW_COERCION_OF_SCALARS, false);
+        // ... nor is a number (or true) a string: "userId": 0 is not the user "0".
+        mapper.coercionConfigFor(LogicalType.Textual)
+                .setCoercion(CoercionInputShape.Integer, CoercionAction.Fail)
+                .setCoercion(CoercionInputShape.Float, CoercionAction.Fail)
+                .setCoercion(CoercionInputShape.Boolean, CoercionAction.Fail);
         mapper.registerModule(new SimpleModule("strict-event-values")
                 .addDeserializer(BigDecimal.class, new ExactDecimal.Deserializer())
                 .addDeserializer(Instant.class, new EventTime.Deserializer()));

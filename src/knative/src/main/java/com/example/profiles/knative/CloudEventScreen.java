@@ -47,11 +47,14 @@ import io.vertx.ext.web.impl.RoutingContextInternal;
  * ({@link CloudEventEnvelope}: the same rules as on Kafka; 400); the type (one of our functions',
  * and on a function's path that function's; 400, with one WARN line per unknown type and minute at
  * most); data present (400, or 200 IGNORED for a function that takes an empty event as a
- * tombstone). A structured event whose JSON data came as {@code data_base64} is handed to Funqy
- * with that JSON as {@code data}, which is all Funqy reads.
+ * tombstone). A structured event whose JSON data came as {@code data_base64}, or with an optional
+ * attribute set to null, is handed to Funqy as Funqy reads one ({@link #normalizeForFunqy}).
  */
 @ApplicationScoped
 public class CloudEventScreen {
+
+    /** Optional attributes Funqy reads, which may come as JSON null meaning absent. */
+    private static final List<String> NULLABLE = List.of("time", "datacontenttype", "data_base64", "subject", "dataschema");
 
     private final ObjectMapper mapper;
     private final HttpErrors errors;
@@ -147,6 +150,9 @@ public class CloudEventScreen {
             noData(ctx, type, headers.get("ce-id"));
             return;
         }
+        if (!contentType.startsWith("application/json")) {
+            headers.set(HttpHeaders.CONTENT_TYPE, "application/json"); // e.g. Application/JSON: Funqy compares case-sensitively
+        }
         ctx.next();
     }
 
@@ -168,20 +174,41 @@ public class CloudEventScreen {
             noData(ctx, event.type(), event.id());
             return;
         }
-        if (document.hasNonNull("data_base64")) {
-            ObjectNode plain = ((ObjectNode) document).deepCopy();
+        normalizeForFunqy(ctx, (ObjectNode) document, event);
+        ctx.next();
+    }
+
+    /**
+     * Hands Funqy the event as it reads one: JSON data in {@code data} (not {@code data_base64}),
+     * and no optional attribute set to JSON null, which CloudEventEnvelope (as on Kafka) takes as
+     * absent but Funqy would read as the text "null". Only rewritten when needed.
+     */
+    private void normalizeForFunqy(RoutingContext ctx, ObjectNode document, CloudEventEnvelope event) {
+        boolean base64 = document.hasNonNull("data_base64");
+        List<String> nulls = NULLABLE.stream().filter(name -> document.has(name) && document.get(name).isNull()).toList();
+        JsonNode contentType = document.get("datacontenttype");
+        boolean spelledOtherwise = contentType != null && contentType.isTextual() && !contentType.textValue().startsWith("application/json");
+        if (!base64 && nulls.isEmpty() && !spelledOtherwise) {
+            return;
+        }
+        ObjectNode plain = document.deepCopy();
+        plain.remove(nulls);
+        if (spelledOtherwise) {
+            plain.put("datacontenttype", "application/json"); // Funqy compares it case-sensitively, parameters after
+        }
+        if (base64) {
             plain.remove("data_base64");
             plain.set("data", event.data());
-            if (!(ctx instanceof RoutingContextInternal internal)) {
-                throw new InvalidEventException("data_base64", "is not taken here: send the JSON data as data");
-            }
-            try {
-                internal.setBody(Buffer.buffer(mapper.writeValueAsBytes(plain)));
-            } catch (JsonProcessingException e) {
-                throw new InvalidEventException("data_base64", "cannot be read");
-            }
         }
-        ctx.next();
+        if (!(ctx instanceof RoutingContextInternal internal)) {
+            throw new InvalidEventException(base64 ? "data_base64" : "event", "is not taken here: send the JSON data as data, leave out"
+                    + " attributes you do not set, and write datacontenttype as application/json");
+        }
+        try {
+            internal.setBody(Buffer.buffer(mapper.writeValueAsBytes(plain)));
+        } catch (JsonProcessingException e) {
+            throw new InvalidEventException("event", "cannot be read");
+        }
     }
 
     /** The type must be one of our functions' (on a function's own path: that function's). */

@@ -113,6 +113,9 @@ final class HostileData {
         cases.add(new Case("data a string", "purchase", "\"purchase\"", "data", "String value"));
         cases.add(purchaseCase("an unknown field nested 3000 deep", purchase(user, "o").set("extra", "[".repeat(3000) + "]".repeat(3000)), null,
                 "nesting depth"));
+        cases.add(purchaseCase("userId a number", purchase(user, "o").set("userId", "0"), "userId", "Cannot coerce Integer value"));
+        cases.add(purchaseCase("orderId a number", purchase(user, "o").set("orderId", "1.5"), "orderId", "Cannot coerce Float value"));
+        cases.add(purchaseCase("cartId true", purchase(user, "o").set("cartId", "true"), "cartId", "Cannot coerce Boolean value"));
         // --- text that would not survive as it was sent
         cases.add(purchaseCase("orderId with NUL", purchase(user, "o\u0000x"), "orderId", "control characters"));
         cases.add(purchaseCase("orderId with CR LF", purchase(user, "o\r\nx"), "orderId", "control characters"));

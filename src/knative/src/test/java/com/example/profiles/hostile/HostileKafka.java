@@ -117,14 +117,21 @@ final class HostileKafka implements AutoCloseable {
         return "hostile-" + run + "-" + index;
     }
 
-    void send(String topic, String key, List<Map.Entry<String, byte[]>> headers, byte[] value) {
-        ProducerRecord<byte[], byte[]> record = new ProducerRecord<>(topic, bytes(key), value);
-        headers.forEach(header -> record.headers().add(header.getKey(), header.getValue()));
+    /** Sends the record and answers its offset once the broker has it. */
+    long send(String topic, String key, List<Map.Entry<String, byte[]>> headers, byte[] value) {
         try {
-            producer.send(record).get(30, TimeUnit.SECONDS);
+            return sendAsync(topic, key, headers, value).get(30, TimeUnit.SECONDS).offset();
         } catch (InterruptedException | ExecutionException | TimeoutException e) {
             throw new IllegalStateException("could not produce to " + topic, e);
         }
+    }
+
+    /** Sends the record without waiting for the broker. */
+    java.util.concurrent.Future<org.apache.kafka.clients.producer.RecordMetadata> sendAsync(String topic, String key,
+            List<Map.Entry<String, byte[]>> headers, byte[] value) {
+        ProducerRecord<byte[], byte[]> record = new ProducerRecord<>(topic, bytes(key), value);
+        headers.forEach(header -> record.headers().add(header.getKey(), header.getValue()));
+        return producer.send(record);
     }
 
     /**
@@ -181,7 +188,7 @@ final class HostileKafka implements AutoCloseable {
     }
 
     /** The dead letters of this run, by key, once {@code expected} have arrived (or the wait is over). */
-    private Map<String, ConsumerRecord<byte[], byte[]>> collect(String topic, int expected, Duration wait) {
+    Map<String, ConsumerRecord<byte[], byte[]>> collect(String topic, int expected, Duration wait) {
         Properties props = new Properties();
         props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
         props.put(ConsumerConfig.GROUP_ID_CONFIG, "hostile-reader-" + UUID.randomUUID());

@@ -154,6 +154,19 @@ class HttpStructuredHostileInputIT {
     }
 
     @Test
+    void optionalAttributesSetToNullAndJsonSpelledOtherwiseAreTaken() {
+        // A null attribute is an absent one (as on Kafka); Funqy would read the text "null".
+        String user = USER + "-spelling";
+        postStructured(structured(HostileData.PURCHASE_TYPE, HostileData.purchase(user, "o-1").toString()).set("datacontenttype", "null")
+                .set("time", "null").toString()).then().statusCode(200).body("data.status", equalTo("APPLIED"));
+        postStructured(structured(HostileData.PURCHASE_TYPE, HostileData.purchase(user, "o-2").toString())
+                .set("datacontenttype", "\"Application/JSON; charset=UTF-8\"").toString()).then().statusCode(200).body("data.status", equalTo("APPLIED"));
+        HostileHttp.binary(HostileData.PURCHASE_TYPE, HostileData.purchase(user, "o-3").toString()).contentType("Application/JSON").post("/")
+                .then().statusCode(200).body("status", equalTo("APPLIED"));
+        assertThat(RedisCommands.asMap(RedisCommands.call(redis(), "HGETALL", "profile:{" + user + "}"))).containsEntry("purchase:count", "3");
+    }
+
+    @Test
     void aKeyInAnotherCaseIsNotASecondUserId() {
         // Funqy's HTTP binding matches property names case-insensitively; our event types do not,
         // so "USERID" is an unknown field here as on Kafka, not a second userId.

@@ -65,17 +65,65 @@ public final class RedisSnapshot {
         return snapshot;
     }
 
+    /**
+     * Every key with its type and content, to name what changed when a {@link #digest} differs.
+     * Reads the whole dataset: for failure messages of small test datasets.
+     */
+    public static Map<String, String> all(String uri) {
+        Map<String, String> snapshot = new TreeMap<>();
+        for (String key : keysMatching(uri, "*")) {
+            String type = (String) RedisCommands.call(uri, "TYPE", key);
+            snapshot.put(key, type + " " + content(uri, key, type));
+        }
+        return snapshot;
+    }
+
+    /** The entries of {@code after} that differ from {@code before} (added, changed or removed), at most {@code max}. */
+    public static List<String> changes(Map<String, String> before, Map<String, String> after, int max) {
+        List<String> changes = new ArrayList<>();
+        java.util.Set<String> keys = new java.util.TreeSet<>(before.keySet());
+        keys.addAll(after.keySet());
+        for (String key : keys) {
+            if (!java.util.Objects.equals(before.get(key), after.get(key)) && changes.size() < max) {
+                changes.add(key + ": " + before.get(key) + " -> " + after.get(key));
+            }
+        }
+        return changes;
+    }
+
+    private static Object content(String uri, String key, String type) {
+        String[] read = switch (type) {
+            case "hash" -> new String[] { "HGETALL", key };
+            case "zset" -> new String[] { "ZRANGE", key, "0", "-1", "WITHSCORES" };
+            case "set" -> new String[] { "SMEMBERS", key };
+            case "list" -> new String[] { "LRANGE", key, "0", "-1" };
+            default -> new String[] { "GET", key };
+        };
+        Object content = RedisCommands.call(uri, read);
+        if (type.equals("hash")) {
+            return new TreeMap<>(RedisCommands.asMap(content));
+        }
+        if (type.equals("set")) {
+            return new java.util.TreeSet<>((List<?>) content);
+        }
+        return content;
+    }
+
     /** Redis's digest of every key and value it holds (40 zeros when empty). */
     public static String digest(String uri) {
         return (String) RedisCommands.call(uri, "DEBUG", "DIGEST");
     }
 
-    @SuppressWarnings("unchecked")
     private static List<String> keysOf(String uri, String userId) {
+        return keysMatching(uri, "*{" + userId + "}*");
+    }
+
+    @SuppressWarnings("unchecked")
+    private static List<String> keysMatching(String uri, String pattern) {
         List<String> keys = new ArrayList<>();
         String cursor = "0";
         do {
-            List<Object> reply = (List<Object>) RedisCommands.call(uri, "SCAN", cursor, "MATCH", "*{" + userId + "}*", "COUNT", "1000");
+            List<Object> reply = (List<Object>) RedisCommands.call(uri, "SCAN", cursor, "MATCH", pattern, "COUNT", "1000");
             cursor = (String) reply.get(0);
             for (Object key : (List<Object>) reply.get(1)) {
                 keys.add((String) key);
