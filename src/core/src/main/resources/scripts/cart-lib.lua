@@ -78,33 +78,12 @@ local function bytes_before(a, b)
   return #a < #b
 end
 
--- Plans placing one operation in the cart's history, reading only: the log as it would be after
--- ZADD (the new member at its place), the replayed cart, and what would be written. Returns nil,
--- planning nothing, when the operation is older than the base: the lateness window for it has
--- closed. cart_commit(plan) writes it; in between the caller checks the plan (cart_problem).
--- The cart source's freshness (src:cart:*) follows the replayed cart: its event time is the
--- newest operation in effect, and it counts as written only when the cart changed.
-local function cart_plan(op)
-  local base = cart_decode(redis.call('HGET', profile, 'cart:base'))
-  if op.t < base.t then
-    return nil
-  end
-  local member = op.k .. '|' .. cjson.encode(op)
-  local stored = redis.call('ZRANGE', cart_log, 0, -1, 'WITHSCORES')
-  local entries, placed = {}, false
-  for i = 1, #stored, 2 do
-    local score, existing = tonumber(stored[i + 1]), stored[i]
-    if existing ~= member then
-      if not placed and (op.t < score or (op.t == score and bytes_before(member, existing))) then
-        entries[#entries + 1] = {op.t, member}
-        placed = true
-      end
-      entries[#entries + 1] = {score, existing}
-    end
-  end
-  if not placed then
-    entries[#entries + 1] = {op.t, member}
-  end
+-- Replays the cart from base (the cart as of the horizon) through the operations (entries, in the
+-- log's order: {score, member}, at least one), folding those that fell behind the lateness horizon
+-- into the base, and answers what would be written, writing nothing. The cart
+-- source's freshness (src:cart:*) follows the replayed cart: its event time is the newest operation
+-- in effect, and it counts as written only when the cart changed.
+local function cart_replan(base, entries)
   local horizon = entries[#entries][1] - lateness
   local first_kept = #entries + 1
   for i = 1, #entries do
@@ -142,8 +121,46 @@ local function cart_plan(op)
       changed = true
     end
   end
-  return {score = op.t, member = member, trim = trim, base_json = base_json, state = state, value = value, items = items,
-    view = view, changed = changed}
+  return {trim = trim, base_json = base_json, state = state, value = value, items = items, view = view, changed = changed}
+end
+
+-- The cart's operation log as entries for cart_replan.
+local function cart_entries()
+  local stored = redis.call('ZRANGE', cart_log, 0, -1, 'WITHSCORES')
+  local entries = {}
+  for i = 1, #stored, 2 do
+    entries[#entries + 1] = {tonumber(stored[i + 1]), stored[i]}
+  end
+  return entries
+end
+
+-- Plans placing one operation in the cart's history, reading only: the log as it would be after
+-- ZADD (the new member at its place) and the replayed cart. Returns nil, planning nothing, when the
+-- operation is older than the base: the lateness window for it has closed. cart_commit(plan)
+-- writes it; in between the caller checks the plan (cart_problem).
+local function cart_plan(op)
+  local base = cart_decode(redis.call('HGET', profile, 'cart:base'))
+  if op.t < base.t then
+    return nil
+  end
+  local member = op.k .. '|' .. cjson.encode(op)
+  local entries, placed = {}, false
+  for _, entry in ipairs(cart_entries()) do
+    local score, existing = entry[1], entry[2]
+    if existing ~= member then
+      if not placed and (op.t < score or (op.t == score and bytes_before(member, existing))) then
+        entries[#entries + 1] = {op.t, member}
+        placed = true
+      end
+      entries[#entries + 1] = entry
+    end
+  end
+  if not placed then
+    entries[#entries + 1] = {op.t, member}
+  end
+  local plan = cart_replan(base, entries)
+  plan.score, plan.member = op.t, member
+  return plan
 end
 
 -- Why the planned cart cannot be kept, or nil: a line holding more units than one line may, a
@@ -167,9 +184,12 @@ local function cart_problem(plan, quantity_limit, amount_limit, total_limit)
   return nil
 end
 
--- Writes a plan of cart_plan().
+-- Writes a plan of cart_plan(), or of cart_replan() (an erasure rebuilding the cart from what is
+-- newer than it: erasure-lib.lua).
 local function cart_commit(plan)
-  redis.call('ZADD', cart_log, plan.score, plan.member)
+  if plan.member then
+    redis.call('ZADD', cart_log, plan.score, plan.member)
+  end
   if plan.trim then
     redis.call('ZREMRANGEBYSCORE', cart_log, '-inf', '(' .. plan.trim)
   end

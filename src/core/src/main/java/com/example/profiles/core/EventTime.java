@@ -9,7 +9,6 @@ import java.time.format.DateTimeParseException;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.databind.DeserializationContext;
-import com.fasterxml.jackson.databind.JsonMappingException;
 import com.fasterxml.jackson.databind.deser.std.StdScalarDeserializer;
 
 /**
@@ -67,7 +66,7 @@ public final class EventTime {
                     return time;
                 }
             }
-            throw JsonMappingException.from(p, FORMAT);
+            throw new JsonRefusal(p, FORMAT);
         }
     }
 }

@@ -6,7 +6,6 @@ import java.math.BigDecimal;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.databind.DeserializationContext;
-import com.fasterxml.jackson.databind.JsonMappingException;
 import com.fasterxml.jackson.databind.deser.std.StdScalarDeserializer;
 
 /**
@@ -103,12 +102,12 @@ public final class ExactDecimal {
             if (token == JsonToken.VALUE_NUMBER_INT || token == JsonToken.VALUE_NUMBER_FLOAT) {
                 BigDecimal value = parse(p.getText());
                 if (value == null) {
-                    throw JsonMappingException.from(p, OUT_OF_RANGE);
+                    throw new JsonRefusal(p, OUT_OF_RANGE);
                 }
                 return value;
             }
             if (token == JsonToken.VALUE_STRING) {
-                throw JsonMappingException.from(p, "must be a JSON number, not a string");
+                throw new JsonRefusal(p, "must be a JSON number, not a string");
             }
             return (BigDecimal) ctxt.handleUnexpectedToken(BigDecimal.class, p);
         }

@@ -61,21 +61,33 @@ public class ProfileUpdater {
         args.addAll(limits.scriptArgs());
         args.addAll(update.args());
         return store.run(update.script(), ProfileKeys.all(update.userId()), args)
-                .map(reply -> result(update, meta, reply))
-                .call(result -> index(update, result, batch));
+                .flatMap(reply -> {
+                    ApplyResult result = result(update, meta, reply);
+                    return index(update, result, cleanup(reply), batch).replaceWith(result);
+                });
     }
 
     /**
      * Keeps the freshness index and due queues in step (they live outside the user's slot, so not
      * in the script). A duplicate repeats the index update: if it failed the first time, the retry
      * that finds a duplicate repairs it. A stale event changes nothing, and must not put an erased
-     * user back in any index.
+     * user back in any index. An erasure (or the same erasure delivered again) takes the user out of
+     * what the script names: every index and queue when no profile is left, else the freshness
+     * indexes of the sources left without data.
      */
-    private Uni<Void> index(ProfileUpdate update, ApplyResult result, IndexBatch batch) {
+    private Uni<Void> index(ProfileUpdate update, ApplyResult result, String cleanup, IndexBatch batch) {
+        if (cleanup != null) {
+            boolean whole = cleanup.equals("profile");
+            List<String> sources = whole || cleanup.isEmpty() ? List.of() : List.of(cleanup.split(","));
+            if (batch != null) {
+                freshness.forget(update.userId(), whole, sources, batch);
+                return Uni.createFrom().voidItem();
+            }
+            return freshness.forget(update.userId(), whole, sources);
+        }
         if (batch != null) {
             switch (result.status()) {
                 case APPLIED, DUPLICATE -> freshness.recordApplied(update.userId(), update.source(), update.eventTimeMillis(), batch);
-                case ERASED -> freshness.forget(update.userId(), batch);
                 default -> {
                 }
             }
@@ -83,12 +95,19 @@ public class ProfileUpdater {
         }
         return switch (result.status()) {
             case APPLIED, DUPLICATE -> freshness.recordApplied(update.userId(), update.source(), update.eventTimeMillis());
-            case ERASED -> freshness.forget(update.userId());
             default -> Uni.createFrom().voidItem();
         };
     }
 
-    /** The scripts answer {status, version, late (0/1)}, or {'refused', version, 0, code, detail}. */
+    /** An erasure's fourth answer: which indexes the user leaves (see erasure-lib.lua); null for other events. */
+    private static String cleanup(Response reply) {
+        return reply.size() > 3 ? reply.get(3).toString() : null;
+    }
+
+    /**
+     * The scripts answer {status, version, late (0/1)}, or {'refused', version, 0, code, detail}
+     * (which throws: nothing was written).
+     */
     private ApplyResult result(ProfileUpdate update, EventMeta meta, Response reply) {
         String answer = reply.get(0).toString();
         if (answer.equals("refused")) {

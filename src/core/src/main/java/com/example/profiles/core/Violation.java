@@ -4,8 +4,9 @@ import io.quarkus.runtime.annotations.RegisterForReflection;
 
 /**
  * One reason an event was refused: the field it concerns (a property path, or "event") and why.
- * Both are cut to a bounded length: they travel in HTTP answers and dead-letter headers, and part
- * of a message may come from a parser quoting the input.
+ * Always one line (line breaks become spaces): it is sent as a Kafka header and logged. Both are
+ * cut to a bounded length: they travel in HTTP answers and dead-letter headers, and part of a
+ * message may come from a parser quoting the input.
  */
 @RegisterForReflection
 public record Violation(String field, String message) {
@@ -14,8 +15,13 @@ public record Violation(String field, String message) {
     static final int MAX_MESSAGE_LENGTH = 300;
 
     public Violation {
-        field = cut(field, MAX_FIELD_LENGTH);
-        message = cut(message, MAX_MESSAGE_LENGTH);
+        // Cut first: the line-break pass then runs over a bounded text.
+        field = oneLine(cut(field, MAX_FIELD_LENGTH));
+        message = oneLine(cut(message, MAX_MESSAGE_LENGTH));
+    }
+
+    private static String oneLine(String text) {
+        return text == null ? null : text.replaceAll("\\s*[\\r\\n]+\\s*", " ");
     }
 
     @Override

@@ -77,17 +77,32 @@ public class FreshnessIndex {
         applied(userId, source, eventTime, shard(userId), (key, score) -> batch.add(key, userId, score));
     }
 
-    /** The same as {@link #forget}, gathered into {@code batch}. */
+    /** The same as {@link #forget(String, boolean, List)}, gathered into {@code batch}. */
+    public void forget(String userId, boolean whole, List<String> sources, IndexBatch batch) {
+        batch.forget(userId, keysToForget(userId, whole, sources));
+    }
+
+    /** The same as {@link #forget(String)} with every index and queue, gathered into {@code batch}. */
     public void forget(String userId, IndexBatch batch) {
+        forget(userId, true, List.of(), batch);
+    }
+
+    /**
+     * @param whole every index and due queue (no profile is left)
+     * @param sources otherwise: the sources whose freshness index the user leaves (left without data)
+     */
+    private java.util.Set<String> keysToForget(String userId, boolean whole, List<String> sources) {
         int shard = shard(userId);
         java.util.Set<String> keys = new java.util.LinkedHashSet<>();
-        for (String source : SOURCES) {
+        for (String source : whole ? SOURCES : sources) {
             keys.add(indexKey(source, shard));
         }
-        for (String queue : QUEUES) {
-            keys.add(queueKey(queue, shard));
+        if (whole) {
+            for (String queue : QUEUES) {
+                keys.add(queueKey(queue, shard));
+            }
         }
-        batch.forget(userId, keys);
+        return keys;
     }
 
     /** Sends a batch's updates: the removals first, then one ZADD GT per key. */
@@ -131,13 +146,17 @@ public class FreshnessIndex {
 
     /** After an erasure or expiry: the user leaves every index and queue. */
     public Uni<Void> forget(String userId) {
-        int shard = shard(userId);
+        return forget(userId, true, List.of());
+    }
+
+    /** After an erasure: the user leaves every index and queue ({@code whole}), or the freshness indexes of {@code sources}. */
+    public Uni<Void> forget(String userId, boolean whole, List<String> sources) {
         List<Uni<?>> commands = new ArrayList<>();
-        for (String source : SOURCES) {
-            commands.add(redis.send(Request.cmd(Command.ZREM).arg(indexKey(source, shard)).arg(userId)));
+        for (String key : keysToForget(userId, whole, sources)) {
+            commands.add(redis.send(Request.cmd(Command.ZREM).arg(key).arg(userId)));
         }
-        for (String queue : QUEUES) {
-            commands.add(redis.send(Request.cmd(Command.ZREM).arg(queueKey(queue, shard)).arg(userId)));
+        if (commands.isEmpty()) {
+            return Uni.createFrom().voidItem();
         }
         return unavailableOnFailure(Uni.combine().all().unis(commands).discardItems());
     }

@@ -98,7 +98,7 @@ public class CloudEventDecoder {
         try {
             return mapper.readTree(value);
         } catch (JsonProcessingException e) {
-            throw new InvalidEventException("event", "is not valid JSON: " + JsonProblems.violation(e).message());
+            throw new InvalidEventException("event", JsonProblems.violation(e).message());
         } catch (IOException e) {
             throw new InvalidEventException("event", "cannot be read");
         }

@@ -36,6 +36,8 @@ public class Sweeper {
 
     private static final Logger LOG = Logger.getLogger(Sweeper.class);
     static final String LEASE_KEY = "sweeper:lease";
+    /** The decision of every check-and-act script for a user without a profile (sweep-prelude.lua). */
+    static final String GONE = "gone";
 
     private static final ProfileScript ABANDON = ProfileScript.sweep("sweep-cart-abandon", "cart-lib");
     private static final ProfileScript CLEAR = ProfileScript.sweep("sweep-cart-clear", "cart-lib");
@@ -171,7 +173,7 @@ public class Sweeper {
                     }
                 }
                 // not-due, pending and requested all answer the time the entry is next due.
-                if (d.is("nothing")) {
+                if (d.is("nothing") || d.is(GONE)) {
                     removeIfUnchanged(entry);
                 } else {
                     index.schedule(FreshnessIndex.CUSTOMER_REFRESH, user, d.time()).await().indefinitely();
@@ -204,7 +206,29 @@ public class Sweeper {
             args.add(String.valueOf(arg));
         }
         Response reply = store.run(script, ProfileKeys.all(user), args).await().atMost(Duration.ofSeconds(10));
-        return new Decision(reply.get(0).toString(), reply.get(1).toLong());
+        Decision decision = new Decision(reply.get(0).toString(), reply.get(1).toLong());
+        if (decision.is(GONE)) {
+            forgetGone(user);
+        }
+        return decision;
+    }
+
+    /**
+     * The user has an entry here but no profile (sweep-prelude.lua): erased, or expired, with the
+     * index clean-up interrupted. The user leaves every index and queue. An event that recreates the
+     * profile meanwhile has its index update sent after its script; if that update came before
+     * this clean-up, the check after it sees the profile and puts its entries back.
+     */
+    private void forgetGone(String user) {
+        index.forget(user).await().atMost(Duration.ofSeconds(10));
+        Map<String, String> times = redis.hash(String.class).hmget(ProfileKeys.profile(user), "src:purchase:event_at", "src:cart:event_at",
+                "src:customer:event_at");
+        times.forEach((field, value) -> {
+            if (value != null) {
+                String source = field.substring("src:".length(), field.length() - ":event_at".length());
+                index.recordApplied(user, source, Long.parseLong(value)).await().atMost(Duration.ofSeconds(10));
+            }
+        });
     }
 
     /** Not yet due: push the entry to its due time. Done or nothing to do: remove it (unless re-queued meanwhile). */

@@ -161,7 +161,7 @@ public class CloudEventScreen {
         try {
             document = mapper.readTree(ctx.body() == null || ctx.body().buffer() == null ? new byte[0] : ctx.body().buffer().getBytes());
         } catch (JsonProcessingException e) {
-            throw new InvalidEventException("event", "is not valid JSON: " + JsonProblems.violation(e).message());
+            throw new InvalidEventException("event", JsonProblems.violation(e).message());
         } catch (IOException e) {
             throw new InvalidEventException("event", "cannot be read");
         }

@@ -87,31 +87,29 @@ class DebeziumHostileInputIT {
         cases.add(raw("a JSON number", "42", "data", "is not a Debezium change event"));
         cases.add(raw("schema-wrapped, payload an array", "{\"schema\":{},\"payload\":[1]}", "data", "is not a Debezium change event"));
         cases.add(raw("truncated JSON", change(user).toString().substring(0, 50), "data", "is not valid JSON"));
-        cases.add(raw("op twice", change(user).add("op", "\"d\"").toString(), "data", "Duplicate field 'op'"));
+        cases.add(raw("op twice", change(user).add("op", "\"d\"").toString(), "data", "has the key 'op' twice"));
         cases.add(raw("no source", change(user).remove("source").toString(), "source", "must not be null"));
         cases.add(raw("no op", change(user).remove("op").toString(), "op", "must not be null"));
         cases.add(raw("op x", change(user).set("op", "\"x\"").toString(), "op", "must be c, u, d or r"));
-        cases.add(raw("after an array", change(user).set("after", "[1,2]").toString(), "after", "Array value"));
+        cases.add(raw("after an array", change(user).set("after", "[1,2]").toString(), "after", "must be an object"));
         cases.add(raw("after.id with NUL", change(user).set("after", new RawJson().set("id", RawJson.str(user + "\u0000")).toString()).toString(),
                 "after.id", "is not a usable user id"));
-        cases.add(raw("a column name with a space", change(user).set("after", new RawJson().set("id", RawJson.str(user))
-                .set("a b", "1").toString()).toString(), "after", "is not letters, digits or '_'"));
-        cases.add(raw("another table", withSource(user, "table", "\"orders\"").toString(), "source.table", "this function takes changes of customers"));
+        cases.add(raw("another table", withSource(user, "table", "\"orders\"").toString(), "source.table", "is not the table this function takes"));
         cases.add(raw("source.name with NUL (it makes the change's source)", withSource(user, "name", RawJson.str("shop\u0000")).toString(),
                 "source", "control characters"));
         cases.add(raw("no lsn", withSource(user, "lsn", null).toString(), "source.lsn", "is required"));
         cases.add(raw("lsn negative", withSource(user, "lsn", "-5").toString(), "source.lsn", "greater than or equal to 0"));
-        cases.add(raw("lsn a string", withSource(user, "lsn", "\"26384152\"").toString(), "source.lsn", "is not valid"));
-        cases.add(raw("lsn 1e30", withSource(user, "lsn", "1e30").toString(), "source.lsn", "Floating-point"));
-        cases.add(raw("lsn of 31 digits", withSource(user, "lsn", "1" + "0".repeat(30)).toString(), "source.lsn", "out of range"));
+        cases.add(raw("lsn a string", withSource(user, "lsn", "\"26384152\"").toString(), "source.lsn", "whole number"));
+        cases.add(raw("lsn 1e30", withSource(user, "lsn", "1e30").toString(), "source.lsn", "is not a valid whole number"));
+        cases.add(raw("lsn of 31 digits", withSource(user, "lsn", "1" + "0".repeat(30)).toString(), "source.lsn", "is out of range for a whole number"));
         cases.add(raw("txId negative", withSource(user, "txId", "-1").toString(), "source.txId", "greater than or equal to 0"));
-        cases.add(raw("commit time 1e308", withSource(user, "ts_ms", "1e308").toString(), "source.ts_ms", "Floating-point"));
+        cases.add(raw("commit time 1e308", withSource(user, "ts_ms", "1e308").toString(), "source.ts_ms", "is not a valid whole number"));
         cases.add(raw("commit time -1 (1969)", withSource(user, "ts_ms", "-1").toString(), "occurredAt", "lies before"));
         cases.add(raw("commit time 0 (1970)", withSource(user, "ts_ms", "0").toString(), "occurredAt", "lies before"));
         cases.add(raw("commit time in year 10000", withSource(user, "ts_ms", "253402300800000").toString(), "occurredAt", "in the future"));
         cases.add(raw("commit time Long.MAX_VALUE", withSource(user, "ts_ms", Long.toString(Long.MAX_VALUE)).toString(), "occurredAt",
                 "in the future"));
-        cases.add(raw("commit time past a long", withSource(user, "ts_ms", "99999999999999999999").toString(), "source.ts_ms", "out of range"));
+        cases.add(raw("commit time past a long", withSource(user, "ts_ms", "99999999999999999999").toString(), "source.ts_ms", "is out of range for a whole number"));
         cases.add(raw("a record over 64 KB", change(user).set("padding", RawJson.str("x".repeat(70_000))).toString(), "event", "the limit is 65536"));
         cases.add(raw("nested 3000 deep", change(user).set("padding", "[".repeat(3000) + "]".repeat(3000)).toString(), "data", "nesting depth"));
 
@@ -122,6 +120,21 @@ class DebeziumHostileInputIT {
                     () -> Long.valueOf(1).equals(RedisCommands.call(redis(), "EXISTS", "profile:{" + sentinel + "}")));
         }
         assertThat(RedisSnapshot.ofUser(redis(), user)).isEqualTo(before);
+    }
+
+    @Test
+    void anAbsurdNumberInAColumnIsKeptAsItsShortTextNotWrittenOutInDigits() {
+        // 1e1000000000 is ten characters; in plain digits it would be a gigabyte.
+        String user = "dbz-number-" + newId().substring(0, 8);
+        RawJson change = change(user);
+        change.set("after", new RawJson().set("id", RawJson.str(user)).set("tier", "\"gold\"").set("loyalty_points", "1e1000000000")
+                .set("credit_limit", "7.0").toString());
+        try (HostileKafka kafka = new HostileKafka(infrastructure.kafka().bootstrapServers())) {
+            kafka.send(TOPIC, user, headers(), bytes(change.toString()));
+        }
+        await().atMost(Duration.ofSeconds(30)).until(() -> RedisCommands.call(redis(), "HGET", "profile:{" + user + "}", "customer:tier") != null);
+        Map<String, String> profile = RedisCommands.asMap(RedisCommands.call(redis(), "HGETALL", "profile:{" + user + "}"));
+        assertThat(profile).containsEntry("customer:loyalty_points", "1E+1000000000").containsEntry("customer:credit_limit", "7.0");
     }
 
     private static Hostile raw(String name, String value, String field, String fragment) {

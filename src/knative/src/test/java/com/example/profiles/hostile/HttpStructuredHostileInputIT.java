@@ -111,7 +111,7 @@ class HttpStructuredHostileInputIT {
         cases.add(new Malformed("malformed JSON", () -> postStructured(structured(type, order).toString().substring(0, 60)), 400, "event",
                 "is not valid JSON"));
         cases.add(new Malformed("id twice", () -> postStructured(structured(type, order).add("id", RawJson.str(newId())).toString()), 400, "event",
-                "Duplicate field 'id'"));
+                "has the key 'id' twice"));
         cases.add(new Malformed("datacontenttype text/plain", () -> postStructured(structured(type, order).set("datacontenttype", "\"text/plain\"")
                 .toString()), 400, "datacontenttype", "must be application/json"));
         cases.add(new Malformed("no data", () -> postStructured(structured(type, null).toString()), 400, "data", "carries no data"));

@@ -6,19 +6,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.hamcrest.Matchers.empty;
 import static org.hamcrest.Matchers.equalTo;
 
-import com.example.profiles.devtools.ProjectRoot;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.junit.jupiter.api.Assumptions;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
@@ -36,7 +31,7 @@ import io.quarkus.test.junit.TestProfile;
 
 /**
  * The customer-change function as a Lambda, fed plain Debezium records (captured samples from
- * {@code ../shared/fixtures/debezium}, ids replaced per test) the way an event source mapping on
+ * the testing module's {@code fixtures/debezium}, ids replaced per test) the way an event source mapping on
  * the connector's topic delivers them, with Redis stopped for part of it.
  */
 @QuarkusTest
@@ -47,15 +42,11 @@ class CustomerLambdaIT {
 
     static final String TOPIC = "shop.public.customers";
     static final String DLQ = "shop.public.customers.dlq";
-    static final Path FIXTURES = ProjectRoot.resolve("../shared/fixtures/debezium").normalize();
+    /** Captured Debezium records on the test class path (the testing module; provenance in fixtures/README.md). */
+    static final String FIXTURES = "/fixtures/debezium/";
 
     @InjectInfrastructure
     Infrastructure infrastructure;
-
-    @BeforeEach
-    void requireFixtures() {
-        Assumptions.assumeTrue(Files.isDirectory(FIXTURES), "../shared/fixtures/debezium is absent: skipping the Debezium samples");
-    }
 
     @Test
     void changesTombstonesAndAnInvalidChangeInOneBatch() {
@@ -125,8 +116,11 @@ class CustomerLambdaIT {
 
     /** A copy of a captured sample with before.id and after.id (where present) replaced by {@code id}. */
     static ObjectNode sample(String name, String id) {
-        try {
-            ObjectNode change = (ObjectNode) CloudEvents.JSON.readTree(FIXTURES.resolve(name).toFile());
+        try (java.io.InputStream in = CustomerLambdaIT.class.getResourceAsStream(FIXTURES + name)) {
+            if (in == null) {
+                throw new IllegalStateException(FIXTURES + name + " is not on the test class path");
+            }
+            ObjectNode change = (ObjectNode) CloudEvents.JSON.readTree(in);
             for (String side : List.of("before", "after")) {
                 if (change.get(side) instanceof ObjectNode row) {
                     row.put("id", id);
