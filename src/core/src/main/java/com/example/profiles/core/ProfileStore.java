@@ -32,20 +32,42 @@ public class ProfileStore {
     }
 
     public Uni<Response> run(ProfileScript script, List<String> keys, List<String> args) {
-        return redis.send(request(Command.EVALSHA, script.sha(), keys, args))
-                .onFailure(ProfileStore::isNoScript)
-                .recoverWithUni(() -> redis.send(request(Command.EVAL, script.source(), keys, args)))
-                .onFailure().transform(e -> ranAndFailed(e)
-                        ? new ProfileScriptException("Script " + script.name() + " failed in Redis: " + firstLine(e.getMessage()), e)
-                        : new ProfileStoreUnavailableException("Redis did not run script " + script.name() + ": " + e.getMessage(), e));
+        return run(script, keys, args, null);
+    }
+
+    /**
+     * @param deadline when the caller stops waiting (the EVAL after a NOSCRIPT counts against the
+     *        same one); null for {@code profiles.store.timeout} from now
+     */
+    public Uni<Response> run(ProfileScript script, List<String> keys, List<String> args, Deadline deadline) {
+        return Uni.createFrom().deferred(() -> {
+            Deadline due = deadline != null ? deadline : defaultDeadline();
+            return redis.send(request(Command.EVALSHA, script.sha(), keys, args), due)
+                    .onFailure(ProfileStore::isNoScript)
+                    .recoverWithUni(() -> redis.send(request(Command.EVAL, script.source(), keys, args), due))
+                    .onFailure(failure -> !(failure instanceof ProfileStoreUnavailableException))
+                    .transform(e -> ranAndFailed(e)
+                            ? new ProfileScriptException("Script " + script.name() + " failed in Redis: " + firstLine(e.getMessage()), e)
+                            : new ProfileStoreUnavailableException("Redis did not run script " + script.name() + ": " + e.getMessage(), e));
+        });
+    }
+
+    /** {@code profiles.store.timeout} from now. */
+    public Deadline defaultDeadline() {
+        return redis.defaultDeadline();
     }
 
     /** Error replies that say the store cannot run commands now; any other error reply is the script's own failure. */
     private static final java.util.Set<String> UNAVAILABLE_REPLIES = java.util.Set.of("LOADING", "BUSY", "TRYAGAIN", "MOVED", "ASK",
             "CLUSTERDOWN", "MASTERDOWN", "READONLY", "OOM", "NOREPLICAS", "NOSCRIPT", "CONNECTION_CLOSED");
 
+    /**
+     * True for an error reply (the client fails the command with the reply itself, a Response of
+     * type ERROR) that is not one of {@link #UNAVAILABLE_REPLIES}: the script ran and failed.
+     */
     static boolean ranAndFailed(Throwable failure) {
-        if (!failure.getClass().getSimpleName().equals("ErrorType") || failure.getMessage() == null) {
+        if (!(failure instanceof io.vertx.redis.client.Response reply) || reply.type() != io.vertx.redis.client.ResponseType.ERROR
+                || failure.getMessage() == null) {
             return false;
         }
         String message = failure.getMessage();
