@@ -5,8 +5,7 @@ if erased_since(event_time) then
   return stale_result(false)
 end
 -- Reading and checking: the cart as replayed with this change must stay within the limits.
-version()
-local late = is_late('cart')
+local late = read_profile('cart')
 local op = {t = event_time, k = dedup_key, a = ARGV[ARG], cart = ARGV[ARG + 1], sku = ARGV[ARG + 2],
   cat = ARGV[ARG + 3], q = tonumber(ARGV[ARG + 4]), p = tonumber(ARGV[ARG + 5])}
 local plan = cart_plan(op)

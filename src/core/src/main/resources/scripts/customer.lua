@@ -37,8 +37,7 @@ local unchanged_from = m_at + m + 1
 local state = redis.call('HMGET', profile, 'customer:position', 'customer:kept')
 local current = state[1]
 local kept = customer_kept(state[2])
-version()
-local late = is_late('customer')
+local late = read_profile('customer')
 
 local function save_kept()
   if next(kept) then

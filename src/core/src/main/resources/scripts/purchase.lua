@@ -13,26 +13,34 @@ local total = tonumber(ARGV[ARG + 1])
 local n = tonumber(ARGV[ARG + 4])
 local skus_from = ARG + 5 + 3 * n
 
--- Reading and checking: the running totals after this order must stay within the limits.
-version()
-local late = is_late('purchase')
-if stored_integer('purchase:count') + 1 > max_total then
+-- Reading and checking, in one call to the hash: the running totals after this order must stay
+-- within the limits, and every number read must be one.
+local fields = {'purchase:count', 'purchase:spend_minor', 'purchase:last_at', 'purchase:last_order'}
+for i = ARG + 5, skus_from - 1, 3 do
+  fields[#fields + 1] = 'affinity:' .. ARGV[i] .. ':count'
+  fields[#fields + 1] = 'affinity:' .. ARGV[i] .. ':spend_minor'
+end
+local late, stored = read_profile('purchase', fields)
+local function after(field, add)
+  return integer_of(field, stored[field]) + add
+end
+if after('purchase:count', 1) > max_total then
   return refused('purchase-count')
 end
-if stored_integer('purchase:spend_minor') + total > max_total then
+if after('purchase:spend_minor', total) > max_total then
   return refused('spend')
 end
 for i = ARG + 5, skus_from - 1, 3 do
   local category = ARGV[i]
-  if stored_integer('affinity:' .. category .. ':count') + tonumber(ARGV[i + 1]) > max_total then
+  if after('affinity:' .. category .. ':count', tonumber(ARGV[i + 1])) > max_total then
     return refused('category-count', category)
   end
-  if stored_integer('affinity:' .. category .. ':spend_minor') + tonumber(ARGV[i + 2]) > max_total then
+  if after('affinity:' .. category .. ':spend_minor', tonumber(ARGV[i + 2])) > max_total then
     return refused('category-spend', category)
   end
 end
-local last_at = stored_integer('purchase:last_at', -1)
-local last_order = redis.call('HGET', profile, 'purchase:last_order') or ''
+local last_at = integer_of('purchase:last_at', stored['purchase:last_at'], -1)
+local last_order = stored['purchase:last_order'] or ''
 redis.call('ZCARD', recent) -- fails here, not half-way through the writes, if the key is not a sorted set
 -- An order placed from the shopper's live cart converts it (see cart-lib.lua).
 local cart_id = ARGV[ARG + 3]

@@ -29,10 +29,9 @@ local max_amount = tonumber(ARGV[7])
 local max_quantity = tonumber(ARGV[8])
 local ARG = 9
 
--- An integer field of the profile (absent: 0, or the default given). A field that holds anything
--- else fails the script here, in the reading phase, before anything is written.
-local function stored_integer(field, absent)
-  local value = redis.call('HGET', profile, field)
+-- A profile field's value as an integer (absent: 0, or the default given). A field that holds
+-- anything else fails the script here, in the reading phase, before anything is written.
+local function integer_of(field, value, absent)
   if not value then
     return absent or 0
   end
@@ -40,6 +39,10 @@ local function stored_integer(field, absent)
     error('profile field ' .. field .. ' does not hold an integer')
   end
   return tonumber(value)
+end
+
+local function stored_integer(field, absent)
+  return integer_of(field, redis.call('HGET', profile, field), absent)
 end
 
 local function version()
@@ -81,12 +84,24 @@ local function journal_purchase()
   redis.call('ZREMRANGEBYSCORE', journal, '-inf', '(' .. (event_time - lateness))
 end
 
--- True when this event is older than the newest applied event of the source by more than the
--- lateness bound. Must be asked before touch_source() moves the newest time (and, like every
--- read, before the first write: it also checks that the field holds a number).
-local function is_late(source)
-  local newest = stored_integer('src:' .. source .. ':event_at', -1)
-  return newest >= 0 and event_time < newest - lateness
+-- The reading phase's one call to the profile hash: the version and the source's newest event
+-- time, checked to be integers (so the writes that follow cannot fail on them), and any other
+-- fields the script names. Answers whether this event is late (older than the source's newest by
+-- more than the lateness bound: asked before touch_source() moves the newest time), and the other
+-- fields' raw values by name (false when absent).
+local function read_profile(source, fields)
+  local names = {'version', 'src:' .. source .. ':event_at'}
+  for _, field in ipairs(fields or {}) do
+    names[#names + 1] = field
+  end
+  local raw = redis.call('HMGET', profile, unpack(names))
+  integer_of('version', raw[1])
+  local newest = integer_of(names[2], raw[2], -1)
+  local values = {}
+  for i = 3, #names do
+    values[names[i]] = raw[i]
+  end
+  return newest >= 0 and event_time < newest - lateness, values
 end
 
 -- Records, per source (field group), the newest event time applied and when it was written:
