@@ -29,9 +29,17 @@ public final class EventAttributes {
         return problems;
     }
 
-    /** Refuses the event when its attributes break a rule. */
+    /**
+     * Refuses the event when its attributes break a rule. A type may be absent here: an in-process
+     * caller hands the function its own event type's data (every channel's reader requires one).
+     */
     public static void check(EventMeta meta) {
-        List<Violation> problems = problems(meta.id(), meta.source(), meta.type());
+        List<Violation> problems = new ArrayList<>(0);
+        text(problems, "id", meta.id(), MAX_ID_LENGTH);
+        text(problems, "source", meta.source(), MAX_SOURCE_LENGTH);
+        if (meta.type() != null) {
+            text(problems, "type", meta.type(), MAX_TYPE_LENGTH);
+        }
         if (!problems.isEmpty()) {
             throw new InvalidEventException(problems);
         }
