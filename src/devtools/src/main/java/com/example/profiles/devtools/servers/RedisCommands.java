@@ -83,27 +83,25 @@ public final class RedisCommands {
      */
     public static List<Object> pipeline(String uri, List<String[]> commands) {
         URI parsed = URI.create(uri);
-        int port = parsed.getPort() == -1 ? 6379 : parsed.getPort();
-        try (Socket socket = new Socket()) {
-            socket.connect(new InetSocketAddress(parsed.getHost(), port), CONNECT_TIMEOUT_MILLIS);
-            socket.setSoTimeout(READ_TIMEOUT_MILLIS);
-            OutputStream out = new BufferedOutputStream(socket.getOutputStream());
+        HostAndPort server = new HostAndPort(parsed.getHost(), parsed.getPort() == -1 ? 6379 : parsed.getPort());
+        try (Jedis jedis = new Jedis(server, CONFIG)) {
+            redis.clients.jedis.Pipeline pipeline = jedis.pipelined();
+            List<redis.clients.jedis.Response<Object>> pending = new ArrayList<>(commands.size());
             for (String[] command : commands) {
-                out.write(encode(command));
+                pending.add(pipeline.sendCommand(command(command[0]), java.util.Arrays.copyOfRange(command, 1, command.length)));
             }
-            out.flush();
-            BufferedInputStream in = new BufferedInputStream(socket.getInputStream());
+            pipeline.sync();
             List<Object> replies = new ArrayList<>(commands.size());
-            for (int i = 0; i < commands.size(); i++) {
+            for (redis.clients.jedis.Response<Object> reply : pending) {
                 try {
-                    replies.add(readReply(in));
-                } catch (RedisErrorReply error) {
-                    replies.add(error);
+                    replies.add(plain(reply.get()));
+                } catch (JedisDataException | RedisErrorReply error) {
+                    replies.add(error instanceof RedisErrorReply known ? known : new RedisErrorReply(error.getMessage()));
                 }
             }
             return replies;
-        } catch (IOException e) {
-            throw new UncheckedIOException("pipeline to " + uri + " failed: " + e, e);
+        } catch (JedisConnectionException e) {
+            throw new UncheckedIOException("pipeline to " + uri + " failed: " + e, ioCause(e));
         }
     }
 
