@@ -208,6 +208,11 @@ public final class RedisServerProcess implements AutoCloseable {
                 "--save", "",
                 "--appendonly", "no",
                 "--dir", workDir.toString()));
+        if (allowsDebugSetting(executable)) {
+            // DEBUG DIGEST from loopback, so tests can show a refused event changed nothing at all
+            // (RedisSnapshot.digest). Redis 7 refuses DEBUG unless told; older ones allow it.
+            command.addAll(List.of("--enable-debug-command", "local"));
+        }
         command.addAll(extraArgs);
         ProcessBuilder builder = new ProcessBuilder(command)
                 .directory(workDir.toFile())
@@ -280,6 +285,27 @@ public final class RedisServerProcess implements AutoCloseable {
         } catch (IOException e) {
             return false;
         }
+    }
+
+    private static Boolean debugSetting;
+
+    /** True for Redis 7 and newer, which know {@code enable-debug-command}. */
+    private static synchronized boolean allowsDebugSetting(Path executable) {
+        if (debugSetting == null) {
+            try {
+                Process version = new ProcessBuilder(executable.toString(), "--version").redirectErrorStream(true).start();
+                String text = new String(version.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+                version.waitFor();
+                java.util.regex.Matcher v = java.util.regex.Pattern.compile("v=(\\d+)\\.").matcher(text);
+                debugSetting = v.find() && Integer.parseInt(v.group(1)) >= 7;
+            } catch (IOException e) {
+                debugSetting = false;
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                debugSetting = false;
+            }
+        }
+        return debugSetting;
     }
 
     private static Path findOnPath(String name) {
