@@ -69,7 +69,7 @@ public class FreshnessIndex {
         int shard = shard(userId);
         List<Uni<?>> commands = new ArrayList<>(3);
         applied(userId, source, eventTime, shard, (key, score) -> commands.add(zaddGreater(key, score, userId)));
-        return unavailableOnFailure(Uni.combine().all().unis(commands).discardItems());
+        return all(commands);
     }
 
     /** The same as {@link #recordApplied}, gathered into {@code batch} to be sent by {@link #flush}. */
@@ -105,11 +105,8 @@ public class FreshnessIndex {
         return keys;
     }
 
-    /** Sends a batch's updates: the removals first, then one ZADD GT per key. */
+    /** Sends a batch's updates: the removals first, then one ZADD GT per key. A batch may have none. */
     public Uni<Void> flush(IndexBatch batch) {
-        if (batch.isEmpty()) {
-            return Uni.createFrom().voidItem();
-        }
         List<Uni<?>> commands = new ArrayList<>();
         batch.removalsByKey().forEach((key, members) -> {
             Request zrem = Request.cmd(Command.ZREM).arg(key);
@@ -121,6 +118,18 @@ public class FreshnessIndex {
             members.forEach((member, score) -> zadd.arg(score).arg(member));
             commands.add(redis.send(zadd));
         });
+        return all(commands);
+    }
+
+    /**
+     * Completes when every command has; at once when there are none (Mutiny refuses to combine an
+     * empty list, and a Kafka batch whose only record is an erasure that leaves every index has no
+     * index update at all: that must not fail the batch and stop its consumer).
+     */
+    private static Uni<Void> all(List<Uni<?>> commands) {
+        if (commands.isEmpty()) {
+            return Uni.createFrom().voidItem();
+        }
         return unavailableOnFailure(Uni.combine().all().unis(commands).discardItems());
     }
 
@@ -155,10 +164,7 @@ public class FreshnessIndex {
         for (String key : keysToForget(userId, whole, sources)) {
             commands.add(redis.send(Request.cmd(Command.ZREM).arg(key).arg(userId)));
         }
-        if (commands.isEmpty()) {
-            return Uni.createFrom().voidItem();
-        }
-        return unavailableOnFailure(Uni.combine().all().unis(commands).discardItems());
+        return all(commands);
     }
 
     public Uni<Void> schedule(String queue, String userId, long due) {
