@@ -23,6 +23,11 @@ import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
  * <p>A test may stop the cluster or one of its nodes; before the next test instance the whole
  * cluster is {@linkplain RedisClusterProcess#restart() formed anew} (empty, on the same ports), since
  * a node restarted on its own would not rejoin it.
+ *
+ * <p>The topics get one partition each, or as many as the resource argument
+ * {@value #TOPIC_PARTITIONS} says ({@code @WithTestResource(value = RealClusterInfrastructure.class,
+ * initArgs = @ResourceArg(name = "topic-partitions", value = "6"))}), for tests of several consumers
+ * sharing a topic. A topic that exists already keeps its partitions.
  */
 public class RealClusterInfrastructure implements QuarkusTestResourceLifecycleManager {
 
@@ -33,8 +38,17 @@ public class RealClusterInfrastructure implements QuarkusTestResourceLifecycleMa
     private static int users;
     private static boolean shutdownHookAdded;
 
+    /** The resource argument that sets how many partitions each function topic gets. */
+    public static final String TOPIC_PARTITIONS = "topic-partitions";
+
     /** Whether this instance counts in {@link #users}, so a repeated stop() releases only once. */
     private boolean started;
+    private int topicPartitions = 1;
+
+    @Override
+    public void init(Map<String, String> initArgs) {
+        topicPartitions = Integer.parseInt(initArgs.getOrDefault(TOPIC_PARTITIONS, "1"));
+    }
 
     @Override
     public Map<String, String> start() {
@@ -49,7 +63,7 @@ public class RealClusterInfrastructure implements QuarkusTestResourceLifecycleMa
             } else if (!cluster.isRunning()) {
                 cluster.restart(); // a test stopped a node and did not bring the cluster back
             }
-            kafka = RealInfrastructure.kafkaWithFunctionTopics(kafka);
+            kafka = RealInfrastructure.kafkaWithFunctionTopics(kafka, topicPartitions);
             return Map.of(
                     "quarkus.redis.hosts", cluster.hostsConfig(),
                     "quarkus.redis.client-type", "cluster",

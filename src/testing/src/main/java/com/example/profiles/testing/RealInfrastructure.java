@@ -103,10 +103,15 @@ public class RealInfrastructure implements QuarkusTestResourceLifecycleManager {
      * {@code functions/*}{@code /function.json} created. Shared with {@link RealClusterInfrastructure}.
      */
     static KafkaBroker kafkaWithFunctionTopics(KafkaBroker broker) {
+        return kafkaWithFunctionTopics(broker, 1);
+    }
+
+    /** Like {@link #kafkaWithFunctionTopics(KafkaBroker)}, topics created with {@code partitions} partitions. */
+    static KafkaBroker kafkaWithFunctionTopics(KafkaBroker broker, int partitions) {
         KafkaBroker running = broker != null && broker.isRunning() ? broker : KafkaBroker.start();
         try {
             List<String> topics = FunctionTopics.fromProject();
-            running.createTopics(topics.toArray(String[]::new));
+            running.createTopics(partitions, topics.toArray(String[]::new));
         } catch (RuntimeException e) {
             if (running != broker) {
                 try {
