@@ -49,6 +49,14 @@ public class ProfileUpdater {
      *        records are applied), or null to send them right after the script
      */
     public Uni<ApplyResult> apply(ProfileUpdate update, EventMeta meta, IndexBatch batch) {
+        return apply(update, meta, batch, null);
+    }
+
+    /**
+     * @param deadline by when the script and (without a batch) the index updates must be answered;
+     *        null for {@code profiles.store.timeout} from the script's start
+     */
+    public Uni<ApplyResult> apply(ProfileUpdate update, EventMeta meta, IndexBatch batch, Deadline deadline) {
         List<String> args = new ArrayList<>(5 + update.args().size());
         args.add(meta.dedupKey());
         args.add(Long.toString(clock.nowMillis()));
@@ -56,11 +64,15 @@ public class ProfileUpdater {
         args.add(Long.toString(update.eventTimeMillis()));
         args.add(latenessMillis);
         args.addAll(update.args());
-        return store.run(update.script(), ProfileKeys.all(update.userId()), args)
-                .flatMap(reply -> {
-                    ApplyResult result = result(update, meta, reply);
-                    return index(update, result, cleanup(reply), batch).replaceWith(result);
-                });
+        return Uni.createFrom().deferred(() -> {
+            // One deadline for the whole event: script, NOSCRIPT fallback and index updates.
+            Deadline due = deadline != null ? deadline : store.defaultDeadline();
+            return store.run(update.script(), ProfileKeys.all(update.userId()), args, due)
+                    .flatMap(reply -> {
+                        ApplyResult result = result(update, meta, reply);
+                        return index(update, result, cleanup(reply), batch, due).replaceWith(result);
+                    });
+        });
     }
 
     /**
@@ -71,7 +83,7 @@ public class ProfileUpdater {
      * what the script names: every index and queue when no profile is left, else the freshness
      * indexes of the sources left without data.
      */
-    private Uni<Void> index(ProfileUpdate update, ApplyResult result, String cleanup, IndexBatch batch) {
+    private Uni<Void> index(ProfileUpdate update, ApplyResult result, String cleanup, IndexBatch batch, Deadline deadline) {
         if (cleanup != null) {
             boolean whole = cleanup.equals("profile");
             List<String> sources = whole || cleanup.isEmpty() ? List.of() : List.of(cleanup.split(","));
@@ -79,7 +91,7 @@ public class ProfileUpdater {
                 freshness.forget(update.userId(), whole, sources, batch);
                 return Uni.createFrom().voidItem();
             }
-            return freshness.forget(update.userId(), whole, sources);
+            return freshness.forget(update.userId(), whole, sources, deadline);
         }
         if (batch != null) {
             switch (result.status()) {
@@ -90,7 +102,7 @@ public class ProfileUpdater {
             return Uni.createFrom().voidItem();
         }
         return switch (result.status()) {
-            case APPLIED, DUPLICATE -> freshness.recordApplied(update.userId(), update.source(), update.eventTimeMillis());
+            case APPLIED, DUPLICATE -> freshness.recordApplied(update.userId(), update.source(), update.eventTimeMillis(), deadline);
             default -> Uni.createFrom().voidItem();
         };
     }

@@ -3,6 +3,8 @@ package com.example.profiles.customer;
 import java.util.List;
 import java.util.Map;
 
+import jakarta.validation.constraints.Size;
+
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
 
@@ -35,8 +37,17 @@ public interface CustomerSettings {
     @WithDefault("email")
     List<String> hashedColumns();
 
-    /** The HMAC key for hashed columns. Keep it secret and stable: changing it changes every hash. */
+    /**
+     * The HMAC key for hashed columns ({@code PROFILE_HASH_KEY}). Keep it secret and stable: changing
+     * it changes every hash. At least {@value #MIN_HASH_KEY_CHARS} characters (HMAC-SHA256 wants a
+     * key as long as its 32-byte output), checked at start: a shorter key stops the application
+     * there, with one line naming the setting, rather than failing the first customer change.
+     */
+    @Size(min = MIN_HASH_KEY_CHARS, message = "must be at least " + MIN_HASH_KEY_CHARS
+            + " characters (set PROFILE_HASH_KEY, e.g. to the output of: openssl rand -hex 32)")
     String hashKey();
+
+    int MIN_HASH_KEY_CHARS = 32;
 
     /** A change whose row has more columns than this is refused. */
     @WithDefault("100")

@@ -7,6 +7,7 @@ import java.util.zip.CRC32;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
+import com.example.profiles.core.Deadline;
 import com.example.profiles.core.PipelinedRedis;
 import com.example.profiles.core.ProfileStoreUnavailableException;
 
@@ -66,9 +67,14 @@ public class FreshnessIndex {
 
     /** After an event of {@code source} was applied (or re-delivered): its data is as new as {@code eventTime}. */
     public Uni<Void> recordApplied(String userId, String source, long eventTime) {
+        return recordApplied(userId, source, eventTime, (Deadline) null);
+    }
+
+    /** @param deadline the event's (null for {@code profiles.store.timeout} from each command) */
+    public Uni<Void> recordApplied(String userId, String source, long eventTime, Deadline deadline) {
         int shard = shard(userId);
         List<Uni<?>> commands = new ArrayList<>(3);
-        applied(userId, source, eventTime, shard, (key, score) -> commands.add(zaddGreater(key, score, userId)));
+        applied(userId, source, eventTime, shard, (key, score) -> commands.add(zaddGreater(key, score, userId, deadline)));
         return all(commands);
     }
 
@@ -107,30 +113,23 @@ public class FreshnessIndex {
 
     /** Sends a batch's updates: the removals first, then one ZADD GT per key. A batch may have none. */
     public Uni<Void> flush(IndexBatch batch) {
+        return flush(batch, null);
+    }
+
+    /** @param deadline by when every update must be answered (null: {@code profiles.store.timeout} from each command) */
+    public Uni<Void> flush(IndexBatch batch, Deadline deadline) {
         List<Uni<?>> commands = new ArrayList<>();
         batch.removalsByKey().forEach((key, members) -> {
             Request zrem = Request.cmd(Command.ZREM).arg(key);
             members.forEach(zrem::arg);
-            commands.add(redis.send(zrem));
+            commands.add(redis.send(zrem, deadline));
         });
         batch.additions().forEach((key, members) -> {
             Request zadd = Request.cmd(Command.ZADD).arg(key).arg("GT");
             members.forEach((member, score) -> zadd.arg(score).arg(member));
-            commands.add(redis.send(zadd));
+            commands.add(redis.send(zadd, deadline));
         });
         return all(commands);
-    }
-
-    /**
-     * Completes when every command has; at once when there are none (Mutiny refuses to combine an
-     * empty list, and a Kafka batch whose only record is an erasure that leaves every index has no
-     * index update at all: that must not fail the batch and stop its consumer).
-     */
-    private static Uni<Void> all(List<Uni<?>> commands) {
-        if (commands.isEmpty()) {
-            return Uni.createFrom().voidItem();
-        }
-        return unavailableOnFailure(Uni.combine().all().unis(commands).discardItems());
     }
 
     private void applied(String userId, String source, long eventTime, int shard, java.util.function.ObjLongConsumer<String> zaddGreater) {
@@ -145,33 +144,47 @@ public class FreshnessIndex {
     }
 
     /**
-     * A failed index update is a Redis failure like a failed script: retryable (the retry finds the
-     * event a duplicate and repeats the index update), never a reason to stop a Kafka channel.
+     * All the commands, each to its end. A failed index update is a Redis failure like a failed
+     * script: retryable (the retry finds the event a duplicate and repeats the index update), never
+     * a reason to stop a Kafka channel. The failures are collected rather than the first one
+     * cancelling the rest: the others would still fail a moment later with nobody listening (a
+     * Redis kill logged them as dozens of "Mutiny had to drop the following exception").
      */
-    private static Uni<Void> unavailableOnFailure(Uni<Void> update) {
-        return update.onFailure(failure -> !(failure instanceof ProfileStoreUnavailableException))
+    private static Uni<Void> all(List<Uni<?>> commands) {
+        if (commands.isEmpty()) {
+            // Mutiny refuses to combine an empty list; a Kafka batch whose only record is an erasure
+            // that leaves every index has no index update at all, and must not fail (and stop) its consumer.
+            return Uni.createFrom().voidItem();
+        }
+        return Uni.combine().all().unis(commands).collectFailures().discardItems()
+                .onFailure(failure -> !(failure instanceof ProfileStoreUnavailableException))
                 .transform(e -> new ProfileStoreUnavailableException("Redis did not update the freshness index: " + e.getMessage(), e));
     }
 
     /** After an erasure or expiry: the user leaves every index and queue. */
     public Uni<Void> forget(String userId) {
-        return forget(userId, true, List.of());
+        return forget(userId, true, List.of(), (Deadline) null);
     }
 
     /** After an erasure: the user leaves every index and queue ({@code whole}), or the freshness indexes of {@code sources}. */
     public Uni<Void> forget(String userId, boolean whole, List<String> sources) {
+        return forget(userId, whole, sources, (Deadline) null);
+    }
+
+    /** @param deadline the event's (null for {@code profiles.store.timeout} from each command) */
+    public Uni<Void> forget(String userId, boolean whole, List<String> sources, Deadline deadline) {
         List<Uni<?>> commands = new ArrayList<>();
         for (String key : keysToForget(userId, whole, sources)) {
-            commands.add(redis.send(Request.cmd(Command.ZREM).arg(key).arg(userId)));
+            commands.add(redis.send(Request.cmd(Command.ZREM).arg(key).arg(userId), deadline));
         }
         return all(commands);
     }
 
     public Uni<Void> schedule(String queue, String userId, long due) {
-        return zaddGreater(queueKey(queue, shard(userId)), due, userId).replaceWithVoid();
+        return zaddGreater(queueKey(queue, shard(userId)), due, userId, null).replaceWithVoid();
     }
 
-    private Uni<?> zaddGreater(String key, long score, String member) {
-        return redis.send(Request.cmd(Command.ZADD).arg(key).arg("GT").arg(score).arg(member));
+    private Uni<?> zaddGreater(String key, long score, String member, Deadline deadline) {
+        return redis.send(Request.cmd(Command.ZADD).arg(key).arg("GT").arg(score).arg(member), deadline);
     }
 }

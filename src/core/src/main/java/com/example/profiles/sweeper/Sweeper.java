@@ -59,6 +59,9 @@ public class Sweeper {
     private final EventClock clock;
     private final RefreshRequests refreshRequests;
     private final FreshnessAlerts alerts;
+    /** Set at shutdown: a running sweep stops at its next entry batch (what is left stays due). */
+    private volatile boolean stopping;
+    private final java.util.concurrent.atomic.AtomicInteger running = new java.util.concurrent.atomic.AtomicInteger();
     /** When a sweep last completed, epoch seconds: an alert rule notices a sweeper that stopped. */
     private final java.util.concurrent.atomic.AtomicReference<Double> lastRun = new java.util.concurrent.atomic.AtomicReference<>(0.0);
 
@@ -85,6 +88,44 @@ public class Sweeper {
 
     /** One sweep that examines at most {@code maxEntries} due entries. */
     public SweepReport sweep(int maxEntries) {
+        running.incrementAndGet();
+        try {
+            return sweepOnce(maxEntries);
+        } finally {
+            if (running.decrementAndGet() == 0) {
+                synchronized (running) {
+                    running.notifyAll();
+                }
+            }
+        }
+    }
+
+    /** At shutdown: no further batch of entries; a running sweep ends as if its time budget were spent. */
+    public void stop() {
+        stopping = true;
+    }
+
+    /** Waits up to {@code timeout} for a running sweep to end; whether none runs. */
+    public boolean awaitIdle(Duration timeout) {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        synchronized (running) {
+            while (running.get() > 0) {
+                long left = deadline - System.nanoTime();
+                if (left <= 0) {
+                    return false;
+                }
+                try {
+                    java.util.concurrent.TimeUnit.NANOSECONDS.timedWait(running, left);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    return false;
+                }
+            }
+        }
+        return true;
+    }
+
+    private SweepReport sweepOnce(int maxEntries) {
         String runId = UUID.randomUUID().toString();
         long started = System.nanoTime();
         // One command, so a run that dies right after taking the lease still lets it expire.
@@ -102,7 +143,7 @@ public class Sweeper {
                 for (int shard = 0; shard < index.shards(); shard++) {
                     while (true) {
                         int room = Math.min(settings.batchSize(), maxEntries - touched);
-                        if (room <= 0 || System.nanoTime() > deadline) {
+                        if (room <= 0 || System.nanoTime() > deadline || stopping) {
                             complete = false;
                             break work;
                         }
@@ -120,7 +161,9 @@ public class Sweeper {
                     }
                 }
             }
-            alerts.evaluate();
+            if (!stopping) {
+                alerts.evaluate();
+            }
         } finally {
             store.run(RELEASE_LEASE, List.of(LEASE_KEY), List.of(runId)).await().atMost(Duration.ofSeconds(5));
         }

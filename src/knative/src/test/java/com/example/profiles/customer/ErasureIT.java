@@ -135,7 +135,7 @@ class ErasureIT {
      * A late delete of a user who has newer purchase, cart and customer data keeps all three, so it
      * takes the user out of no index. Alone in a Kafka batch (the usual case at a low rate, or a
      * re-delivery), that batch's index update is empty: it must be acknowledged like any other,
-     * not stop the customer consumer (found by ScaleOutIT, whose paced stream makes small batches).
+     * not stop the customer consumer (found by ScaleOutProcessIT, whose paced stream makes small batches).
      */
     @Test
     void aLateDeleteKeepingEverySourceAloneInAKafkaBatchLeavesTheConsumerRunning() {

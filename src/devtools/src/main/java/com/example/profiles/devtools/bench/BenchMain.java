@@ -796,7 +796,7 @@ public final class BenchMain {
                 .redirectOutput(out.resolve(logName).toFile());
         builder.environment().put("REDIS_URL", redisUri);
         builder.environment().put("KAFKA_BOOTSTRAP_SERVERS", kafkaBootstrap);
-        builder.environment().putIfAbsent("PROFILE_HASH_KEY", "bench-key-not-a-secret");
+        builder.environment().putIfAbsent("PROFILE_HASH_KEY", "bench-hash-key-not-a-secret-0123456789");
         // glibc would give each of the app's many threads its own malloc arena (64 MB reserved
         // each, partly touched): resident memory the heap never sees.
         builder.environment().putIfAbsent("MALLOC_ARENA_MAX", "2");

@@ -111,6 +111,13 @@ public final class RedisServerProcess implements AutoCloseable {
             watchdog = null;
         }
         if (process != null) {
+            if (process.isAlive()) {
+                try {
+                    signal("CONT"); // a frozen server would not act on SIGTERM
+                } catch (RuntimeException ignored) {
+                    // it ended meanwhile
+                }
+            }
             process.destroy();
             try {
                 if (!process.waitFor(STOP_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)) {
@@ -124,6 +131,36 @@ public final class RedisServerProcess implements AutoCloseable {
         }
         TempDirs.deleteQuietly(workDir);
         workDir = null;
+    }
+
+    /**
+     * Freezes the server with SIGSTOP, as a hung host or a stalled VM would: connections are still
+     * accepted by the kernel and commands are taken, but nothing is answered until {@link #unfreeze()}.
+     */
+    public synchronized void freeze() {
+        signal("STOP");
+    }
+
+    /** Lets a frozen server go on (SIGCONT); what it received meanwhile is then processed. */
+    public synchronized void unfreeze() {
+        signal("CONT");
+    }
+
+    private void signal(String name) {
+        if (process == null || !process.isAlive()) {
+            throw new IllegalStateException("redis-server on port " + port + " is not running");
+        }
+        try {
+            Process kill = new ProcessBuilder("kill", "-" + name, Long.toString(process.pid())).redirectErrorStream(true).start();
+            if (!kill.waitFor(10, TimeUnit.SECONDS) || kill.exitValue() != 0) {
+                throw new IllegalStateException("kill -" + name + " " + process.pid() + " failed");
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted", e);
+        }
     }
 
     /**

@@ -49,17 +49,18 @@ import io.quarkus.test.junit.TestProfile;
  *
  * <p>This JVM is the oracle's side only: its own Quarkus application has no Kafka consumers
  * ({@link OracleOnly}) and serves the in-process {@link ProfileReader} the comparison reads with.
- * Run by failsafe after {@code package} (tag {@value #TAG}); surefire leaves it out.
+ * Run by failsafe after {@code package}, like every {@code *ProcessIT} (tag {@code process});
+ * surefire leaves it out.
  * {@code -Dordering.seed=N} repeats a stream.
  */
 @QuarkusTest
-@Tag(ScaleOutIT.TAG)
-@TestProfile(ScaleOutIT.OracleOnly.class)
+@Tag("knative")
+@Tag("process")
+@TestProfile(ScaleOutProcessIT.OracleOnly.class)
 @WithTestResource(value = RealClusterInfrastructure.class,
-        initArgs = @ResourceArg(name = RealClusterInfrastructure.TOPIC_PARTITIONS, value = "" + ScaleOutIT.PARTITIONS))
-class ScaleOutIT {
+        initArgs = @ResourceArg(name = RealClusterInfrastructure.TOPIC_PARTITIONS, value = "" + ScaleOutProcessIT.PARTITIONS))
+class ScaleOutProcessIT {
 
-    static final String TAG = "scale-out";
     static final int PARTITIONS = 6;
     static final int USERS = 60;
     static final int EVENTS_PER_USER = 40;
@@ -233,7 +234,7 @@ class ScaleOutIT {
 
     private static void report(long seed, int events, int deliveries, Map<String, Long> measured) {
         StringBuilder text = new StringBuilder(String.format(Locale.ROOT,
-                "ScaleOutIT: seed %d, %d events, %d deliveries over %d topics x %d partitions, offered at up to %d/s%n",
+                "ScaleOutProcessIT: seed %d, %d events, %d deliveries over %d topics x %d partitions, offered at up to %d/s%n",
                 seed, events, deliveries, Deliveries.TOPICS.size(), PARTITIONS, RATE));
         if (measured.containsKey(STREAM)) {
             text.append(String.format(Locale.ROOT, "  %.0f deliveries/s through the two instances, first produced to last committed%n",
