@@ -14,7 +14,8 @@ import java.util.Random;
 import org.apache.kafka.clients.producer.ProducerRecord;
 
 import com.example.profiles.testing.CloudEvents;
-import com.example.profiles.testing.KafkaEvents;
+
+import io.cloudevents.kafka.KafkaMessageFactory;
 
 /**
  * How a generated stream reaches the functions: every event delivered one to three times, each
@@ -90,14 +91,9 @@ final class Deliveries {
         };
     }
 
+    /** Binary mode, written by the CloudEvents SDK's Kafka binding: ce_* headers, the data as the value. */
     private static ProducerRecord<byte[], byte[]> binary(String topic, String type, byte[] key, byte[] value, GeneratedEvent e) {
-        ProducerRecord<byte[], byte[]> record = new ProducerRecord<>(topic, key, value);
-        record.headers().add("ce_specversion", KafkaEvents.bytes("1.0"));
-        record.headers().add("ce_id", KafkaEvents.bytes(e.id()));
-        record.headers().add("ce_source", KafkaEvents.bytes(e.source()));
-        record.headers().add("ce_type", KafkaEvents.bytes(type));
-        record.headers().add("content-type", KafkaEvents.bytes("application/json"));
-        return record;
+        return KafkaMessageFactory.createWriter(topic, key).writeBinary(CloudEvents.event(type, e.id(), e.source(), null, value));
     }
 
     private static long outOfOrderPairsPerUser(List<GeneratedEvent> arrival) {

@@ -30,6 +30,7 @@ import com.example.profiles.testing.ClusterInfrastructure;
 import com.example.profiles.testing.ConsumerGroups;
 import com.example.profiles.testing.InjectClusterInfrastructure;
 import com.example.profiles.testing.RealClusterInfrastructure;
+import com.example.profiles.testing.RealInfrastructure;
 
 import io.quarkus.test.common.ResourceArg;
 import io.quarkus.test.common.WithTestResource;
@@ -58,7 +59,7 @@ import io.quarkus.test.junit.TestProfile;
 @Tag("process")
 @TestProfile(ScaleOutProcessIT.OracleOnly.class)
 @WithTestResource(value = RealClusterInfrastructure.class,
-        initArgs = @ResourceArg(name = RealClusterInfrastructure.TOPIC_PARTITIONS, value = "" + ScaleOutProcessIT.PARTITIONS))
+        initArgs = @ResourceArg(name = RealInfrastructure.TOPIC_PARTITIONS_ARG, value = "" + ScaleOutProcessIT.PARTITIONS))
 class ScaleOutProcessIT {
 
     static final int PARTITIONS = 6;
