@@ -29,16 +29,13 @@ locals {
 
   function_names = { for name, f in local.functions : name => "${local.prefix}-${name}" }
 
-  artifacts_dir = coalesce(var.artifacts_dir, "${path.module}/artifacts")
+  # One artifact for every function, built by either packaging (see var.packaging).
+  artifact = coalesce(var.artifact, "${path.module}/../../../target/function.zip")
   artifacts = {
-    for name, f in local.functions : name => lookup(var.artifacts, name, "${local.artifacts_dir}/function-${name}.zip")
+    for name, f in local.functions : name => lookup(var.artifacts, name, local.artifact)
   }
 
-  # The app's own Kafka consumers (mp.messaging.incoming.<function>) are for long-running
-  # runtimes; on Lambda the event source mapping delivers the records. The same for in-process
-  # schedules (profiles.<function>.every): EventBridge Scheduler ticks the function.
-  runtime_switches = merge(
-    { for name, f in local.functions : "MP_MESSAGING_INCOMING_${upper(replace(name, "/[^a-zA-Z0-9]/", "_"))}_ENABLED" => "false" if f.topic != null },
-    { for name, f in local.functions : "PROFILES_${upper(replace(name, "/[^a-zA-Z0-9]/", "_"))}_EVERY" => "off" if f.kind == "schedule" },
-  )
+  request_functions = { for name, f in local.functions : name => f if f.kind == "request" }
+
+  memory_mb = { for name, f in local.functions : name => lookup(var.memory_mb_overrides, name, f.memory_mb) }
 }
