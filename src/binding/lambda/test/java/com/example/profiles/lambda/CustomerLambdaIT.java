@@ -9,19 +9,17 @@ import static org.hamcrest.Matchers.equalTo;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.junit.jupiter.api.Assumptions;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 import com.example.profiles.testing.CloudEvents;
+import com.example.profiles.testing.Fixtures;
 import com.example.profiles.testing.Infrastructure;
 import com.example.profiles.testing.InjectInfrastructure;
 import com.example.profiles.testing.KafkaEvents;
@@ -35,7 +33,7 @@ import io.quarkus.test.junit.TestProfile;
 
 /**
  * The customer-change function as a Lambda, fed plain Debezium records (captured samples from
- * {@code ../shared/fixtures/debezium}, ids replaced per test) the way an event source mapping on
+ * {@code src/test/resources/fixtures/debezium}, ids replaced per test) the way an event source mapping on
  * the connector's topic delivers them, with Redis stopped for part of it.
  */
 @QuarkusTest
@@ -46,15 +44,10 @@ class CustomerLambdaIT {
 
     static final String TOPIC = "shop.public.customers";
     static final String DLQ = "shop.public.customers.dlq";
-    static final Path FIXTURES = Path.of("../shared/fixtures/debezium");
+    static final Path FIXTURES = Fixtures.path("debezium");
 
     @InjectInfrastructure
     Infrastructure infrastructure;
-
-    @BeforeEach
-    void requireFixtures() {
-        Assumptions.assumeTrue(Files.isDirectory(FIXTURES), "../shared/fixtures/debezium is absent: skipping the Debezium samples");
-    }
 
     @Test
     void changesTombstonesAndAnInvalidChangeInOneBatch() {
