@@ -52,6 +52,8 @@ public final class RedisServerProcess implements AutoCloseable {
     private final int port;
     /** Options after the standard ones, e.g. for a cluster node; the same on every {@link #restart()}. */
     private final List<String> extraArgs;
+    /** The TLS port besides the plain one, or 0 (see {@link #startWithTls}). */
+    private int tlsPort;
     private Process process;
     private Process watchdog;
     private Path workDir;
@@ -89,8 +91,62 @@ public final class RedisServerProcess implements AutoCloseable {
         throw last;
     }
 
+    /**
+     * Like {@link #start()}, and listening with TLS ({@code rediss://}) on a second port too, with
+     * this identity; clients need no certificate of their own. The plain port stays for tests.
+     */
+    public static RedisServerProcess startWithTls(TestTls tls) {
+        java.util.concurrent.atomic.AtomicInteger tlsPort = new java.util.concurrent.atomic.AtomicInteger();
+        RedisServerProcess server = start(() -> {
+            tlsPort.set(LoopbackPorts.freePort());
+            return List.of("--tls-port", Integer.toString(tlsPort.get()), "--tls-cert-file", tls.certificatePem().toString(),
+                    "--tls-key-file", tls.privateKeyPem().toString(), "--tls-ca-cert-file", tls.certificatePem().toString(),
+                    "--tls-auth-clients", "no");
+        });
+        server.tlsPort = tlsPort.get();
+        return server;
+    }
+
     public int port() {
         return port;
+    }
+
+    /** The TLS port of a server started with {@link #startWithTls}. */
+    public int tlsPort() {
+        if (tlsPort == 0) {
+            throw new IllegalStateException(this + " has no TLS port");
+        }
+        return tlsPort;
+    }
+
+    /**
+     * Stops the server's process (SIGSTOP): connections stay open, commands get no answer, as from a
+     * Redis that hangs. {@link #resume()} lets it go on.
+     */
+    public synchronized void suspend() {
+        signal("-STOP");
+    }
+
+    /** Lets a {@link #suspend() suspended} server go on (SIGCONT). */
+    public synchronized void resume() {
+        signal("-CONT");
+    }
+
+    private void signal(String signal) {
+        if (process == null || !process.isAlive()) {
+            throw new IllegalStateException(this + " is not running");
+        }
+        try {
+            Process kill = new ProcessBuilder("kill", signal, Long.toString(process.pid())).redirectErrorStream(true).start();
+            if (!kill.waitFor(10, TimeUnit.SECONDS) || kill.exitValue() != 0) {
+                throw new IllegalStateException("kill " + signal + " " + process.pid() + " failed");
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
     }
 
     /** {@code redis://127.0.0.1:PORT}, the form {@code quarkus.redis.hosts} takes. */
@@ -105,6 +161,16 @@ public final class RedisServerProcess implements AutoCloseable {
     /** Stops the server, waits for it to exit and removes its temp dir. Does nothing if stopped. */
     public synchronized void stop() {
         RUNNING.remove(this);
+        if (process != null && process.isAlive()) {
+            try {
+                // A suspended server would not act on SIGTERM.
+                new ProcessBuilder("kill", "-CONT", Long.toString(process.pid())).start().waitFor(5, TimeUnit.SECONDS);
+            } catch (IOException e) {
+                // it is stopped below anyway
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
         if (watchdog != null) {
             // First, so it cannot signal a PID that the OS has meanwhile given to another process.
             watchdog.destroyForcibly();

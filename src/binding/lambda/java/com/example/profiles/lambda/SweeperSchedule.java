@@ -1,5 +1,7 @@
 package com.example.profiles.lambda;
 
+import java.time.Duration;
+
 import org.jboss.logging.Logger;
 
 import com.example.profiles.sweeper.SweepReport;
@@ -9,9 +11,15 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.quarkus.funqy.Funq;
 
 /**
- * The sweeper's Lambda entry point, triggered by EventBridge Scheduler (detail-type "Scheduled
- * Event"). One tick runs one sweep; a retried delivery of the same tick runs another sweep, which
- * is harmless (the lease and the check-and-act scripts make a second sweep find nothing to redo).
+ * The sweeper's Lambda entry point. Whatever invokes it (EventBridge Scheduler with the module's
+ * input, a scheduled EventBridge rule's "Scheduled Event", a test by hand) gets one sweep; what
+ * came is logged ({@link ScheduleTick}). A retried delivery of the same tick runs another sweep,
+ * which is harmless (the lease and the check-and-act scripts make a second sweep find nothing to
+ * redo).
+ *
+ * <p>The sweep's time budget is the smaller of {@code profiles.sweeper.time-budget} and the
+ * invocation's remaining time less {@code profiles.lambda.sweep-reserve}: the entries left over
+ * wait for the next tick, and the function answers before Lambda's timeout.
  */
 public class SweeperSchedule {
 
@@ -19,17 +27,24 @@ public class SweeperSchedule {
     static final String FUNCTION = SweeperFunction.NAME;
 
     private final SweeperFunction sweeper;
+    private final InvocationDeadlines deadlines;
+    private final Duration reserve;
 
-    public SweeperSchedule(SweeperFunction sweeper) {
+    public SweeperSchedule(SweeperFunction sweeper, InvocationDeadlines deadlines, LambdaSettings settings) {
         this.sweeper = sweeper;
+        this.deadlines = deadlines;
+        this.reserve = settings.sweepReserve();
     }
 
-    /** Takes an EventBridge Scheduler event and returns what the sweep did. */
+    /** Takes whatever the schedule delivers and returns what the sweep did. */
     @Funq(FUNCTION)
     public SweepReport sweeper(JsonNode event) {
-        ScheduleTick tick = ScheduleTick.from(event);
-        SweepReport report = sweeper.tick();
-        LOG.infof("Schedule tick %s of %s: %s", tick.id(), tick.time(), report);
+        InvocationDeadline deadline = deadlines.now();
+        ScheduleTick tick = ScheduleTick.from(event, LambdaInvocation.requestId());
+        Duration budget = deadline.remaining().minus(reserve);
+        LOG.infof("Schedule tick: %s", tick.describe());
+        SweepReport report = sweeper.tick(budget.isNegative() ? Duration.ZERO : budget);
+        LOG.infof("Schedule tick %s: %s", tick.id(), report);
         return report;
     }
 }
