@@ -49,6 +49,37 @@ public interface ProfileSettings {
         /** How many records of one poll (batch) a function applies at the same time. */
         @WithDefault("256")
         int concurrency();
+
+        /**
+         * How every Kafka client authenticates: none, iam, scram or mtls. Read at start by
+         * {@code KafkaSecurityConfigSourceFactory}, which turns it into {@code kafka.*} settings
+         * ({@code KafkaClientSecurity}); declared here so the settings are known and documented.
+         */
+        @WithDefault("none")
+        String auth();
+
+        Scram scram();
+
+        Tls tls();
+
+        interface Scram {
+            java.util.Optional<String> username();
+
+            java.util.Optional<String> password();
+
+            /** SCRAM-SHA-512 (what Amazon MSK offers) unless set. */
+            java.util.Optional<String> mechanism();
+        }
+
+        interface Tls {
+            /** PEM certificate chain of the client certificate (mtls). */
+            java.util.Optional<String> certificate();
+
+            /** PEM private key, PKCS#8 (mtls). */
+            java.util.Optional<String> privateKey();
+
+            java.util.Optional<String> privateKeyPassword();
+        }
     }
 
     /**
