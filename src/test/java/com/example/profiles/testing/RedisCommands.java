@@ -44,7 +44,8 @@ public final class RedisCommands {
     }
 
     /**
-     * Sends one command to database 0 of the server at {@code uri} ({@code redis://host:port}) and
+     * Sends one command to database 0 of the server at {@code uri} ({@code redis://host:port}, or
+     * {@code redis://:password@host:port} to AUTH first) and
      * returns its reply: a simple string as {@code String}, an integer as {@code Long}, a bulk string
      * as {@code String} (UTF-8) or {@code null}, an array as {@code List<Object>} (or {@code null}).
      *
@@ -61,9 +62,16 @@ public final class RedisCommands {
             socket.connect(new InetSocketAddress(parsed.getHost(), port), CONNECT_TIMEOUT_MILLIS);
             socket.setSoTimeout(READ_TIMEOUT_MILLIS);
             OutputStream out = new BufferedOutputStream(socket.getOutputStream());
+            InputStream in = new BufferedInputStream(socket.getInputStream());
+            String userInfo = parsed.getUserInfo();
+            if (userInfo != null && userInfo.startsWith(":")) {
+                out.write(encode("AUTH", userInfo.substring(1)));
+                out.flush();
+                readReply(in);
+            }
             out.write(encode(args));
             out.flush();
-            return readReply(new BufferedInputStream(socket.getInputStream()));
+            return readReply(in);
         } catch (IOException e) {
             throw new UncheckedIOException(args[0] + " to " + uri + " failed: " + e, e);
         }
