@@ -9,15 +9,16 @@
 # See infra/local/README.md.
 set -euo pipefail
 
-# Work from the project root whatever the caller's directory: Maven, LocalStack and Replay all
+# Work from the project root whatever the caller's directory: Maven, LocalServers and Replay all
 # resolve functions/ and target/ relative to it.
 cd "$(dirname "${BASH_SOURCE[0]}")/../.."
+# shellcheck source=infra/local/lib.sh
+source infra/local/lib.sh
 
 OUT=target/local-stack
 STACK_ENV=$OUT/stack.env
 STACK_LOG=$OUT/stack.log
 APP_LOG=$OUT/functions.log
-CLASSPATH_FILE=$OUT/classpath.txt
 STACK_TIMEOUT=${STACK_TIMEOUT:-120}   # seconds for Redis + Kafka to come up
 APP_TIMEOUT=${APP_TIMEOUT:-90}        # seconds for the app to report ready
 
@@ -37,23 +38,6 @@ STARTED_AT=$(date +%s)
 
 elapsed() { echo "$(($(date +%s) - STARTED_AT))"; }
 say() { printf '\n==> [%3ss] %s\n' "$(elapsed)" "$*"; }
-die() { printf 'ERROR: %s\n' "$*" >&2; exit 1; }
-
-# Stops one process we started: SIGTERM, a grace period, then SIGKILL. Only ever by its own pid.
-stop_pid() {
-  local name=$1 pid=$2 grace=$3
-  [[ -n "$pid" ]] && kill -0 "$pid" 2>/dev/null || return 0
-  kill -TERM "$pid" 2>/dev/null || true
-  for ((i = 0; i < grace * 10; i++)); do
-    kill -0 "$pid" 2>/dev/null || break
-    sleep 0.1
-  done
-  if kill -0 "$pid" 2>/dev/null; then
-    echo "$name (pid $pid) ignored SIGTERM for ${grace}s; killing it" >&2
-    kill -KILL "$pid" 2>/dev/null || true
-  fi
-  wait "$pid" 2>/dev/null || true
-}
 
 cleanup() {
   local rc=$?
@@ -62,20 +46,9 @@ cleanup() {
   stop_pid "build/replay step" "$STEP_PID" 10
   # The app closes its Kafka consumers one after the other, about 3 s each: allow for that.
   stop_pid "function app" "$APP_PID" 45
-  if [[ -n "$STACK_PID" ]]; then
-    # LocalStack's redis-server (and its watchdog) are its children: note them before it goes, so
-    # none can outlive it even if it has to be killed.
-    local children
-    children=$(pgrep -P "$STACK_PID" 2>/dev/null | tr '\n' ' ')
-    stop_pid "local stack" "$STACK_PID" 30
-    for pid in $children; do
-      if kill -0 "$pid" 2>/dev/null; then
-        echo "stopping leftover child $pid of the local stack" >&2
-        kill -TERM "$pid" 2>/dev/null
-      fi
-    done
-  fi
-  if [[ -n "$APP_PID$STACK_PID" ]]; then
+  local any=$APP_PID$STACK_PID
+  stop_local_servers
+  if [[ -n "$any" ]]; then
     echo "Stopped everything this script started. Logs: $STACK_LOG, $APP_LOG"
   fi
   if ((rc != 0)); then
@@ -108,24 +81,13 @@ run_step() {
   return "$rc"
 }
 
-tail_log() {
-  echo "---- last lines of $1 ----" >&2
-  tail -n "${2:-40}" "$1" >&2 || true
-  echo "----" >&2
-}
-
 # --------------------------------------------------------------------------------------------------
 say "Checking prerequisites"
-# The same JVM as ./mvnw: JAVA_HOME if set, else java on PATH.
-JAVA=java
-[[ -n "${JAVA_HOME:-}" ]] && JAVA="$JAVA_HOME/bin/java"
-command -v "$JAVA" >/dev/null || die "$JAVA not found: install a JDK 17 or later (Debian/Ubuntu: sudo apt-get install -y openjdk-17-jdk-headless)"
-JAVA_MAJOR=$("$JAVA" -XshowSettings:properties -version 2>&1 | sed -n 's/^ *java\.specification\.version = \(1\.\)\{0,1\}\([0-9]*\).*/\2/p')
-[[ -n "$JAVA_MAJOR" ]] && ((JAVA_MAJOR >= 17)) || die "Java 17 or later is needed; $JAVA is ${JAVA_MAJOR:-of an unknown version}"
+find_java
 command -v curl >/dev/null || die "curl not found: install it (Debian/Ubuntu: sudo apt-get install -y curl)"
 command -v pgrep >/dev/null || die "pgrep not found: install it (Debian/Ubuntu: sudo apt-get install -y procps)"
 if ! command -v redis-server >/dev/null; then
-  # LocalStack runs a real redis-server child process; only the binary is needed, not the service.
+  # LocalServers runs a real redis-server child process; only the binary is needed, not the service.
   if [[ $(id -u) -eq 0 ]] && command -v apt-get >/dev/null; then
     echo "redis-server not found; installing it with apt-get (about 30 s)"
     run_step sh -c 'apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq redis-server >/dev/null' \
@@ -138,37 +100,19 @@ fi
 echo "Java $JAVA_MAJOR ($JAVA), $(redis-server --version | cut -d' ' -f1-3)"
 
 # --------------------------------------------------------------------------------------------------
-say "Building (./mvnw package -DskipTests) and writing the test class path"
+say "Building (./mvnw package -DskipTests)"
 mkdir -p "$OUT"
-# One Maven run: package also compiles the test classes (LocalStack, Replay); build-classpath lists
-# the test-scope jars (Kafka broker, kafka-clients, Jackson) they need.
-run_step ./mvnw -B -q package dependency:build-classpath -DskipTests \
-  -Dmdep.outputFile="$CLASSPATH_FILE" -Dmdep.includeScope=test \
-  || die "the build failed (see the Maven output above)"
-[[ -f target/quarkus-app/quarkus-run.jar && -s "$CLASSPATH_FILE" ]] \
-  || die "the build did not produce target/quarkus-app/quarkus-run.jar and $CLASSPATH_FILE"
-TEST_CP="target/test-classes:target/classes:$(cat "$CLASSPATH_FILE")"
-# The test class path logs through slf4j into the JBoss LogManager, which must be the
-# java.util.logging manager from the very start of the JVM.
-JUL=-Djava.util.logging.manager=org.jboss.logmanager.LogManager
+# Builds every module: the Knative application (the functions with their Kafka consumers) and the
+# developer tooling (LocalServers, Replay) with its class path.
+run_step ./mvnw -B -q package -DskipTests || die "the build failed (see the Maven output above)"
+[[ -f "$KNATIVE_APP" && -s "$DEVTOOLS_CLASSPATH_FILE" ]] \
+  || die "the build did not produce $KNATIVE_APP and $DEVTOOLS_CLASSPATH_FILE"
+TOOLS_CP=$(devtools_classpath)
 
 # --------------------------------------------------------------------------------------------------
-say "Starting Redis and Kafka on loopback (LocalStack, log: $STACK_LOG)"
-rm -f "$STACK_ENV"   # a file from an earlier run would point at ports nobody listens on
-"$JAVA" "$JUL" -cp "$TEST_CP" com.example.profiles.testing.LocalStack "$STACK_ENV" >"$STACK_LOG" 2>&1 &
-STACK_PID=$!
-for ((i = 0; i < STACK_TIMEOUT * 5; i++)); do
-  [[ -s "$STACK_ENV" ]] && break
-  kill -0 "$STACK_PID" 2>/dev/null || { tail_log "$STACK_LOG"; die "LocalStack exited before it was ready"; }
-  sleep 0.2
-done
-[[ -s "$STACK_ENV" ]] || { tail_log "$STACK_LOG"; die "Redis and Kafka were not ready within ${STACK_TIMEOUT}s"; }
-# Read the two values rather than sourcing the file: nothing in it gets executed.
-REDIS_URL=$(sed -n 's/^REDIS_URL=//p' "$STACK_ENV")
-KAFKA_BOOTSTRAP_SERVERS=$(sed -n 's/^KAFKA_BOOTSTRAP_SERVERS=//p' "$STACK_ENV")
-[[ -n "$REDIS_URL" && -n "$KAFKA_BOOTSTRAP_SERVERS" ]] || die "$STACK_ENV lacks REDIS_URL or KAFKA_BOOTSTRAP_SERVERS"
-export REDIS_URL KAFKA_BOOTSTRAP_SERVERS
-echo "Redis $REDIS_URL, Kafka $KAFKA_BOOTSTRAP_SERVERS (LocalStack pid $STACK_PID)"
+say "Starting Redis and Kafka on loopback (LocalServers, log: $STACK_LOG)"
+start_local_servers "$STACK_ENV" "$STACK_LOG" "$STACK_TIMEOUT"
+echo "Redis $REDIS_URL, Kafka $KAFKA_BOOTSTRAP_SERVERS (LocalServers pid $STACK_PID)"
 
 # --------------------------------------------------------------------------------------------------
 say "Starting the function app (log: $APP_LOG)"
@@ -178,7 +122,7 @@ say "Starting the function app (log: $APP_LOG)"
 export PROFILE_HASH_KEY="${PROFILE_HASH_KEY:-local-demo-key-not-a-secret}"
 # Port 0: the OS picks a free port at bind time (no race with other processes); we read it from the
 # log. Host 127.0.0.1: Quarkus would otherwise listen on all interfaces.
-"$JAVA" -Dquarkus.http.host=127.0.0.1 -Dquarkus.http.port=0 -jar target/quarkus-app/quarkus-run.jar >"$APP_LOG" 2>&1 &
+"$JAVA" -Dquarkus.http.host=127.0.0.1 -Dquarkus.http.port=0 -jar "$KNATIVE_APP" >"$APP_LOG" 2>&1 &
 APP_PID=$!
 APP_PORT=""
 READY=""
@@ -205,7 +149,7 @@ echo "Function app ready at $APP_URL (pid $APP_PID)"
 
 # --------------------------------------------------------------------------------------------------
 say "Replaying functions/*/samples (HTTP and Kafka, alternately)"
-run_step "$JAVA" "$JUL" -cp "$TEST_CP" com.example.profiles.localrun.Replay --url "$APP_URL" --kafka "$KAFKA_BOOTSTRAP_SERVERS" \
+run_step "$JAVA" "$JUL" -cp "$TOOLS_CP" com.example.profiles.devtools.local.Replay --url "$APP_URL" --kafka "$KAFKA_BOOTSTRAP_SERVERS" \
   || die "the replay reported problems (see above; app log: $APP_LOG)"
 
 say "Demo finished OK"

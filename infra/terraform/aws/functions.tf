@@ -30,7 +30,7 @@ locals {
   function_names = { for name, f in local.functions : name => "${local.prefix}-${name}" }
 
   # One artifact for every function, built by either packaging (see var.packaging).
-  artifact = coalesce(var.artifact, "${path.module}/../../../target/function.zip")
+  artifact = coalesce(var.artifact, "${path.module}/../../../src/lambda/target/function.zip")
   artifacts = {
     for name, f in local.functions : name => lookup(var.artifacts, name, local.artifact)
   }

@@ -1,0 +1,118 @@
+package com.example.profiles.core;
+
+import java.math.BigDecimal;
+import java.time.Duration;
+import java.util.Map;
+
+import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithDefault;
+import io.smallrye.config.WithName;
+
+/** Settings shared by every function; see application.properties for the documented values. */
+@ConfigMapping(prefix = "profiles")
+public interface ProfileSettings {
+
+    /** ISO-4217 code every amount is converted to before it is stored. */
+    @WithDefault("EUR")
+    String baseCurrency();
+
+    /**
+     * How many units of the base currency one unit of each other currency is worth. A currency
+     * absent here (and not the base) is refused: we never guess a rate.
+     */
+    Map<String, BigDecimal> currencyRates();
+
+    /** How far in the future an event time may lie (producer clock skew) before it is refused. */
+    @WithDefault("PT5M")
+    Duration maxFutureSkew();
+
+    /** How long an applied event's id is remembered, i.e. the window in which re-deliveries are recognised. */
+    @WithDefault("P7D")
+    Duration dedupRetention();
+
+    /**
+     * How far behind the newest event of a source an event may arrive and still be placed in
+     * event-time order (the cart replays operations inside this window). Later events are applied
+     * where that is safe (additive purchase aggregates), skipped otherwise, and counted as late.
+     */
+    @WithDefault("PT10M")
+    Duration lateness();
+
+    /** The largest event payload, in bytes, any trigger accepts. */
+    @WithDefault("65536")
+    int maxPayloadBytes();
+
+    Purchase purchase();
+
+    Kafka kafka();
+
+    interface Kafka {
+        /** How many records of one poll (batch) a function applies at the same time. */
+        @WithDefault("256")
+        int concurrency();
+
+        /**
+         * Whether the Knative application's own Kafka consumers run (its KafkaChannelConfigSource
+         * turns this into every channel's {@code enabled}). Off on Knative, where the Broker's
+         * Triggers and the KafkaSources deliver the same records over HTTP.
+         */
+        @WithName("consumers.enabled")
+        @WithDefault("true")
+        boolean consumersEnabled();
+
+        /**
+         * How every Kafka client authenticates: none, iam, scram or mtls. Read at start by
+         * {@code KafkaSecurityConfigSourceFactory}, which turns it into {@code kafka.*} settings
+         * ({@code KafkaClientSecurity}); declared here so the settings are known and documented.
+         */
+        @WithDefault("none")
+        String auth();
+
+        Scram scram();
+
+        Tls tls();
+
+        interface Scram {
+            java.util.Optional<String> username();
+
+            java.util.Optional<String> password();
+
+            /** SCRAM-SHA-512 (what Amazon MSK offers) unless set. */
+            java.util.Optional<String> mechanism();
+        }
+
+        interface Tls {
+            /** PEM certificate chain of the client certificate (mtls). */
+            java.util.Optional<String> certificate();
+
+            /** PEM private key, PKCS#8 (mtls). */
+            java.util.Optional<String> privateKey();
+
+            java.util.Optional<String> privateKeyPassword();
+        }
+    }
+
+    /**
+     * Per function, filled from {@code functions/<name>/function.json} by
+     * {@code FunctionDescriptorConfigSource}: its one event type and Kafka topics.
+     */
+    Map<String, Function> functions();
+
+    interface Function {
+        String eventType();
+
+        java.util.Optional<String> topic();
+
+        java.util.Optional<String> deadLetterTopic();
+    }
+
+    interface Purchase {
+        /** The most line items one order may carry. */
+        @WithDefault("100")
+        int maxItems();
+
+        /** How many recently purchased SKUs a profile keeps. */
+        @WithDefault("20")
+        int recentSkus();
+    }
+}

@@ -1,0 +1,196 @@
+package com.example.profiles.devtools.bench;
+
+import java.awt.BasicStroke;
+import java.awt.Color;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+import org.jfree.chart.ChartFactory;
+import org.jfree.chart.ChartUtils;
+import org.jfree.chart.JFreeChart;
+import org.jfree.chart.axis.LogAxis;
+import org.jfree.chart.plot.PlotOrientation;
+import org.jfree.chart.plot.XYPlot;
+import org.jfree.chart.renderer.xy.XYLineAndShapeRenderer;
+import org.jfree.data.xy.XYSeries;
+import org.jfree.data.xy.XYSeriesCollection;
+
+/** results.json, summary.txt (the log, then each target and ratio) and lag-vs-load.png. */
+final class Report {
+
+    private Report() {
+    }
+
+    static void write(Path out, Map<String, Object> results, List<String> log) throws Exception {
+        List<String> lines = new ArrayList<>(log);
+        lines.add("");
+        lines.add("==== figures against targets (2-core machine, everything on the same box) ====");
+        Map<String, Object> targets = new java.util.LinkedHashMap<>();
+        results.put("targets", targets);
+
+        Number mixBefore = (Number) path(results, "limits", "redis", "mixPipelinedPerSecond");
+        Number mixAfter = (Number) path(results, "limits", "redisAfterDrain", "mixPipelinedPerSecond");
+        // The machine is shared: the limit is the mean of the runs before and right after the drain.
+        Number mix = mixAfter == null ? mixBefore : (Number) Math.round((mixBefore.doubleValue() + mixAfter.doubleValue()) / 2);
+        Number mixPlain = (Number) path(results, "limits", "redis", "mixUnpipelinedPerSecond");
+        Number consume = (Number) path(results, "limits", "kafka", "consumePerSecond");
+        Number sustained = (Number) path(results, "kafkaSaturation", "sustainedPerSecond");
+        target(lines, targets, "Kafka path sustained events/s", sustained, ">= 20000", sustained != null && sustained.doubleValue() >= 20_000);
+        Double ratio = ratio(sustained, mix);
+        target(lines, targets, "Kafka path / redis-benchmark of the same scripts pipelined (stream's mix, mean of " + mixBefore + " before and "
+                + mixAfter + " after the drain)", ratio, ">= 0.5", ratio != null && ratio >= 0.5);
+        lines.add(String.format("  ratio Kafka path / broker raw consume rate: %s", ratio(sustained, consume)));
+
+        Map<String, Object> at5000 = step(results, "kafkaLag", 5000);
+        Number lag99 = at5000 == null ? null : (Number) path(at5000, "lagMillis", "p99");
+        target(lines, targets, "Kafka freshness lag p99 at 5,000 events/s offered (ms)", lag99, "<= 50", lag99 != null && lag99.doubleValue() <= 50);
+
+        Map<String, Object> http1000 = step(results, "http", 1000);
+        Number http99 = http1000 == null ? null : (Number) path(http1000, "latencyMillis", "p99");
+        target(lines, targets, "HTTP request latency p99 at 1,000 events/s (ms)", http99, "<= 10", http99 != null && http99.doubleValue() <= 10);
+        lines.add(String.format("  HTTP service time at 1,000 events/s (from when each request went out) p99: %s ms",
+                http1000 == null ? null : path(http1000, "serviceMillis", "p99")));
+        Object saturation = null;
+        if (results.get("http") instanceof List<?> steps && !steps.isEmpty()) {
+            saturation = ((Map<?, ?>) steps.get(steps.size() - 1)).get("completedPerSecond");
+        }
+        lines.add(String.format("  HTTP saturation rate: %s events/s (ratio to redis-benchmark unpipelined mix: %s)", saturation,
+                ratio((Number) saturation, mixPlain)));
+
+        Number read99 = (Number) path(results, "reads", "latencyMillis", "p99");
+        target(lines, targets, "profile read p99 at 1,000 reads/s over HTTP (ms)", read99, "<= 2", read99 != null && read99.doubleValue() <= 2);
+        lines.add(String.format("  profile read service time (from when each request went out) p50 / p99: %s / %s ms",
+                path(results, "reads", "serviceMillis", "p50"), path(results, "reads", "serviceMillis", "p99")));
+
+        // The target is taken on the cold start (one event waiting, as when scaling from zero);
+        // the start with the whole backlog waiting is reported beside it.
+        String startKey = results.containsKey("coldStart") ? "coldStart" : "startup";
+        Number http = (Number) path(results, startKey, "launchToFirstHttpEventAppliedMillis");
+        Number kafka = (Number) path(results, startKey, "launchToFirstKafkaEventWrittenMillis");
+        Number first = http == null ? kafka : kafka == null ? http : Math.min(http.longValue(), kafka.longValue());
+        target(lines, targets, "JVM launch to first event applied, " + startKey + " (ms; HTTP " + http + ", Kafka " + kafka + ")", first,
+                "<= 2000", first != null && first.longValue() <= 2000);
+        if (!startKey.equals("startup")) {
+            lines.add(String.format("  start-up with the backlog waiting: first HTTP event %s ms, first Kafka event %s ms",
+                    path(results, "startup", "launchToFirstHttpEventAppliedMillis"), path(results, "startup", "launchToFirstKafkaEventWrittenMillis")));
+        }
+
+        long rss = 0;
+        if (results.get("maxRssMbByPhase") instanceof Map<?, ?> byPhase) {
+            for (Map.Entry<?, ?> e : byPhase.entrySet()) {
+                if (!e.getKey().equals("startup") && !e.getKey().equals("cold-start")) {
+                    rss = Math.max(rss, ((Number) e.getValue()).longValue());
+                }
+            }
+        }
+        target(lines, targets, "RSS under load, max over the load phases (MB)", rss, "<= 256", rss > 0 && rss <= 256);
+        Object touched = path(results, "sweep", "answer", "entriesTouched");
+        Object duration = path(results, "sweep", "answer", "durationMillis");
+        lines.add(String.format("  sweep over %s profiles (%s stale): entriesTouched %s, durationMillis %s", path(results, "sweep", "profiles"),
+                path(results, "sweep", "staleShare"), touched, duration));
+
+        Files.writeString(out.resolve("results.json"), BenchMain.JSON.writeValueAsString(results));
+        Files.write(out.resolve("summary.txt"), lines);
+        chart(out, results);
+        for (int i = log.size(); i < lines.size(); i++) {
+            System.out.println(lines.get(i));
+        }
+        System.out.println("wrote " + out.resolve("results.json") + ", " + out.resolve("summary.txt") + ", " + out.resolve("lag-vs-load.png"));
+    }
+
+    private static void target(List<String> lines, Map<String, Object> targets, String name, Object value, String target, boolean met) {
+        lines.add(String.format("  [%s] %s: %s (target %s)", met ? "MET" : "NOT MET", name, value, target));
+        targets.put(name, Map.of("value", String.valueOf(value), "target", target, "met", met));
+    }
+
+    private static Double ratio(Number a, Number b) {
+        if (a == null || b == null || b.doubleValue() == 0) {
+            return null;
+        }
+        return Math.round(a.doubleValue() / b.doubleValue() * 100) / 100.0;
+    }
+
+    @SuppressWarnings("unchecked")
+    private static Map<String, Object> step(Map<String, Object> results, String key, int rate) {
+        if (!(results.get(key) instanceof List<?> steps)) {
+            return null;
+        }
+        for (Object s : steps) {
+            Map<String, Object> step = (Map<String, Object>) s;
+            if (step.get("offeredPerSecond") instanceof Number n && n.intValue() == rate) {
+                return step;
+            }
+        }
+        return null;
+    }
+
+    @SuppressWarnings("unchecked")
+    static Object path(Map<String, Object> root, String... keys) {
+        Object node = root;
+        for (String key : keys) {
+            if (node instanceof Map<?, ?> map) {
+                node = ((Map<String, Object>) map).get(key);
+            } else if (node instanceof com.fasterxml.jackson.databind.JsonNode json) {
+                node = json.get(key);
+            } else {
+                return null;
+            }
+        }
+        if (node instanceof com.fasterxml.jackson.databind.JsonNode json) {
+            return json.isNumber() ? json.numberValue() : json.asText();
+        }
+        return node;
+    }
+
+    /** Draws the chart again from a results.json: {@code Report <folder>}. */
+    @SuppressWarnings("unchecked")
+    public static void main(String[] args) throws Exception {
+        Path folder = Path.of(args.length > 0 ? args[0] : "target/bench");
+        chart(folder, BenchMain.JSON.readValue(folder.resolve("results.json").toFile(), Map.class));
+    }
+
+    @SuppressWarnings("unchecked")
+    private static void chart(Path out, Map<String, Object> results) throws Exception {
+        XYSeriesCollection data = new XYSeriesCollection();
+        String[][] series = { { "kafkaLag", "lagMillis", "Kafka" }, { "http", "freshnessLagMillis", "HTTP" } };
+        for (String[] s : series) {
+            if (!(results.get(s[0]) instanceof List<?> steps)) {
+                continue;
+            }
+            for (String p : new String[] { "p50", "p99", "p99.9" }) {
+                XYSeries xy = new XYSeries(s[2] + " freshness lag " + p);
+                for (Object o : steps) {
+                    Map<String, Object> step = (Map<String, Object>) o;
+                    Number offered = (Number) step.get("offeredPerSecond");
+                    Number value = (Number) path(step, s[1], p);
+                    if (offered != null && offered.intValue() > 0 && value != null) {
+                        xy.add(offered.doubleValue(), Math.max(0.5, value.doubleValue()));
+                    }
+                }
+                if (xy.getItemCount() > 0) {
+                    data.addSeries(xy);
+                }
+            }
+        }
+        JFreeChart chart = ChartFactory.createXYLineChart("Freshness lag (event time to profile written) against offered load",
+                "offered load (events/s)", "lag (ms, log scale)", data, PlotOrientation.VERTICAL, true, false, false);
+        XYPlot plot = chart.getXYPlot();
+        LogAxis axis = new LogAxis("lag (ms, log scale; 0 is drawn at 0.5)");
+        axis.setSmallestValue(0.5);
+        axis.setBase(10);
+        axis.setNumberFormatOverride(new java.text.DecimalFormat("#,##0.#"));
+        plot.setRangeAxis(axis);
+        plot.setBackgroundPaint(Color.WHITE);
+        plot.setDomainGridlinePaint(Color.LIGHT_GRAY);
+        plot.setRangeGridlinePaint(Color.LIGHT_GRAY);
+        XYLineAndShapeRenderer renderer = new XYLineAndShapeRenderer(true, true);
+        for (int i = 0; i < data.getSeriesCount(); i++) {
+            renderer.setSeriesStroke(i, new BasicStroke(2f));
+        }
+        plot.setRenderer(renderer);
+        ChartUtils.saveChartAsPNG(out.resolve("lag-vs-load.png").toFile(), chart, 1000, 560);
+    }
+}

@@ -1,0 +1,331 @@
+package com.example.profiles.devtools.servers;
+
+import java.io.File;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
+
+/**
+ * A real {@code redis-server} running as a child process of this JVM, bound to 127.0.0.1 on a port
+ * chosen at start, without persistence, working in its own temp dir.
+ *
+ * <p>The server is not daemonized, so {@link Process#destroy()} (SIGTERM) stops it. A JVM shutdown
+ * hook stops every server still running, and a tiny watchdog shell stops it even if this JVM is
+ * killed outright (see {@link #startWatchdog}).
+ *
+ * <p>Since nothing is persisted, {@link #restart()} brings back an <em>empty</em> Redis on the same
+ * port, which is what a test of "Redis went away and came back" wants.
+ */
+public final class RedisServerProcess implements AutoCloseable {
+
+    private static final String NOT_FOUND =
+            "redis-server not found on PATH; install it with: apt-get install -y redis-server";
+    private static final Duration READY_TIMEOUT = Duration.ofSeconds(15);
+    private static final Duration STOP_TIMEOUT = Duration.ofSeconds(10);
+    /** Attempts at {@link #start()}, each on a fresh port, in case another process took the port. */
+    private static final int START_ATTEMPTS = 3;
+
+    private static final Set<RedisServerProcess> RUNNING = ConcurrentHashMap.newKeySet();
+
+    static {
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            for (RedisServerProcess server : List.copyOf(RUNNING)) {
+                server.stop();
+            }
+        }, "redis-server-shutdown"));
+    }
+
+    private final Path executable;
+    private final int port;
+    /** Options after the standard ones, e.g. for a cluster node; the same on every {@link #restart()}. */
+    private final List<String> extraArgs;
+    /** The TLS port besides the plain one, or 0 (see {@link #startWithTls}). */
+    private int tlsPort;
+    private Process process;
+    private Process watchdog;
+    private Path workDir;
+
+    private RedisServerProcess(Path executable, int port, List<String> extraArgs) {
+        this.executable = executable;
+        this.port = port;
+        this.extraArgs = List.copyOf(extraArgs);
+    }
+
+    /** Starts a server on a free loopback port and returns once it answers PING. */
+    public static RedisServerProcess start() {
+        return start(List::of);
+    }
+
+    /**
+     * Like {@link #start()}, with more {@code redis-server} options after the standard ones (a later
+     * option wins over an earlier one). {@code extraArgs} is asked once per start attempt, so options
+     * that name a port (e.g. {@code --cluster-port}) can take a fresh one when an attempt fails; the
+     * options of the attempt that succeeded are kept for {@link #restart()}.
+     */
+    static RedisServerProcess start(Supplier<List<String>> extraArgs) {
+        Path executable = findOnPath("redis-server");
+        IllegalStateException last = null;
+        for (int attempt = 0; attempt < START_ATTEMPTS; attempt++) {
+            RedisServerProcess server = new RedisServerProcess(executable, LoopbackPorts.freePort(), extraArgs.get());
+            try {
+                server.launch();
+                return server;
+            } catch (IllegalStateException e) {
+                // Most likely someone else bound the port between our probe and redis-server's bind.
+                last = e;
+            }
+        }
+        throw last;
+    }
+
+    /**
+     * Like {@link #start()}, and listening with TLS ({@code rediss://}) on a second port too, with
+     * this identity; clients need no certificate of their own. The plain port stays for tests.
+     */
+    public static RedisServerProcess startWithTls(TestTls tls) {
+        java.util.concurrent.atomic.AtomicInteger tlsPort = new java.util.concurrent.atomic.AtomicInteger();
+        RedisServerProcess server = start(() -> {
+            tlsPort.set(LoopbackPorts.freePort());
+            return List.of("--tls-port", Integer.toString(tlsPort.get()), "--tls-cert-file", tls.certificatePem().toString(),
+                    "--tls-key-file", tls.privateKeyPem().toString(), "--tls-ca-cert-file", tls.certificatePem().toString(),
+                    "--tls-auth-clients", "no");
+        });
+        server.tlsPort = tlsPort.get();
+        return server;
+    }
+
+    public int port() {
+        return port;
+    }
+
+    /** The TLS port of a server started with {@link #startWithTls}. */
+    public int tlsPort() {
+        if (tlsPort == 0) {
+            throw new IllegalStateException(this + " has no TLS port");
+        }
+        return tlsPort;
+    }
+
+    /**
+     * Stops the server's process (SIGSTOP): connections stay open, commands get no answer, as from a
+     * Redis that hangs. {@link #resume()} lets it go on.
+     */
+    public synchronized void suspend() {
+        signal("-STOP");
+    }
+
+    /** Lets a {@link #suspend() suspended} server go on (SIGCONT). */
+    public synchronized void resume() {
+        signal("-CONT");
+    }
+
+    private void signal(String signal) {
+        if (process == null || !process.isAlive()) {
+            throw new IllegalStateException(this + " is not running");
+        }
+        try {
+            Process kill = new ProcessBuilder("kill", signal, Long.toString(process.pid())).redirectErrorStream(true).start();
+            if (!kill.waitFor(10, TimeUnit.SECONDS) || kill.exitValue() != 0) {
+                throw new IllegalStateException("kill " + signal + " " + process.pid() + " failed");
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** {@code redis://127.0.0.1:PORT}, the form {@code quarkus.redis.hosts} takes. */
+    public String uri() {
+        return "redis://" + LoopbackPorts.HOST + ":" + port;
+    }
+
+    public synchronized boolean isRunning() {
+        return process != null && process.isAlive();
+    }
+
+    /** Stops the server, waits for it to exit and removes its temp dir. Does nothing if stopped. */
+    public synchronized void stop() {
+        RUNNING.remove(this);
+        if (process != null && process.isAlive()) {
+            try {
+                // A suspended server would not act on SIGTERM.
+                new ProcessBuilder("kill", "-CONT", Long.toString(process.pid())).start().waitFor(5, TimeUnit.SECONDS);
+            } catch (IOException e) {
+                // it is stopped below anyway
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+        if (watchdog != null) {
+            // First, so it cannot signal a PID that the OS has meanwhile given to another process.
+            watchdog.destroyForcibly();
+            watchdog = null;
+        }
+        if (process != null) {
+            process.destroy();
+            try {
+                if (!process.waitFor(STOP_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)) {
+                    process.destroyForcibly().waitFor(STOP_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+                }
+            } catch (InterruptedException e) {
+                process.destroyForcibly();
+                Thread.currentThread().interrupt();
+            }
+            process = null;
+        }
+        TempDirs.deleteQuietly(workDir);
+        workDir = null;
+    }
+
+    /**
+     * Stops the server if it runs and starts it again on the same port, returning once it answers
+     * PING. The new server is empty: nothing was persisted.
+     */
+    public synchronized void restart() {
+        stop();
+        launch();
+    }
+
+    @Override
+    public void close() {
+        stop();
+    }
+
+    @Override
+    public String toString() {
+        return "redis-server at " + uri() + (isRunning() ? "" : " (stopped)");
+    }
+
+    private synchronized void launch() {
+        workDir = TempDirs.create("redis-server-");
+        Path log = workDir.resolve("redis.log");
+        List<String> command = new ArrayList<>(List.of(
+                executable.toString(),
+                "--port", Integer.toString(port),
+                "--bind", LoopbackPorts.HOST,
+                "--daemonize", "no",
+                "--save", "",
+                "--appendonly", "no",
+                "--dir", workDir.toString()));
+        command.addAll(extraArgs);
+        ProcessBuilder builder = new ProcessBuilder(command)
+                .directory(workDir.toFile())
+                .redirectErrorStream(true)
+                .redirectOutput(log.toFile());
+        try {
+            process = builder.start();
+        } catch (IOException e) {
+            TempDirs.deleteQuietly(workDir);
+            throw new IllegalStateException("could not run " + executable + ": " + e.getMessage(), e);
+        }
+        RUNNING.add(this);
+        watchdog = startWatchdog(process.pid());
+        try {
+            awaitPong(log);
+        } catch (RuntimeException e) {
+            stop();
+            throw e;
+        }
+    }
+
+    /**
+     * A shell that waits for end-of-file on its stdin, a pipe whose other end only this JVM holds,
+     * then kills the server. The OS closes that pipe however the JVM ends, even on SIGKILL when no
+     * shutdown hook runs, so a killed test run leaves no redis-server behind. {@code read} is a
+     * shell builtin, so killing the shell in {@link #stop()} leaves no other process behind.
+     */
+    private static Process startWatchdog(long pid) {
+        try {
+            return new ProcessBuilder("sh", "-c", "read ignored; kill " + pid + " 2>/dev/null")
+                    .redirectOutput(ProcessBuilder.Redirect.DISCARD)
+                    .redirectError(ProcessBuilder.Redirect.DISCARD)
+                    .start();
+        } catch (IOException e) {
+            return null; // only a safety net; the shutdown hook still covers ordinary exits
+        }
+    }
+
+    private void awaitPong(Path log) {
+        long deadline = System.nanoTime() + READY_TIMEOUT.toNanos();
+        while (System.nanoTime() < deadline) {
+            if (!process.isAlive()) {
+                throw new IllegalStateException("redis-server on port " + port + " exited with code "
+                        + process.exitValue() + ":\n" + readQuietly(log));
+            }
+            if (answersPing()) {
+                return;
+            }
+            sleep(20);
+        }
+        throw new IllegalStateException("redis-server on port " + port + " did not answer PING within "
+                + READY_TIMEOUT.toSeconds() + " s:\n" + readQuietly(log));
+    }
+
+    private boolean answersPing() {
+        try (Socket socket = new Socket()) {
+            socket.connect(new InetSocketAddress(LoopbackPorts.loopback(), port), 500);
+            socket.setSoTimeout(1000);
+            OutputStream out = socket.getOutputStream();
+            out.write("PING\r\n".getBytes(StandardCharsets.US_ASCII));
+            out.flush();
+            InputStream in = socket.getInputStream();
+            byte[] expected = "+PONG".getBytes(StandardCharsets.US_ASCII);
+            for (byte b : expected) {
+                if (in.read() != b) {
+                    return false; // e.g. -LOADING while the server is still getting ready
+                }
+            }
+            return true;
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
+    private static Path findOnPath(String name) {
+        String path = System.getenv("PATH");
+        if (path != null) {
+            for (String dir : path.split(File.pathSeparator)) {
+                if (dir.isEmpty()) {
+                    continue;
+                }
+                Path candidate = Path.of(dir, name);
+                if (Files.isRegularFile(candidate) && Files.isExecutable(candidate)) {
+                    return candidate;
+                }
+            }
+        }
+        throw new IllegalStateException(NOT_FOUND);
+    }
+
+    private static String readQuietly(Path file) {
+        try {
+            return Files.readString(file);
+        } catch (IOException | UncheckedIOException e) {
+            return "(no log: " + e.getMessage() + ")";
+        }
+    }
+
+    private static void sleep(long millis) {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while waiting for redis-server", e);
+        }
+    }
+}

@@ -1,0 +1,59 @@
+package com.example.profiles.kafka;
+
+import java.util.HashMap;
+import java.util.Map;
+
+import io.smallrye.config.common.MapBackedConfigSource;
+
+import com.example.profiles.descriptor.FunctionDescriptor;
+import com.example.profiles.descriptor.FunctionDescriptorConfigSource;
+
+/**
+ * Gives every function whose descriptor names a topic a Kafka consumer: the channel
+ * {@code mp.messaging.incoming.<name>.*} that {@link KafkaFunctions} reads. One setting switches all
+ * of them on or off, {@code profiles.kafka.consumers.enabled} (default true): Knative Services set it
+ * false, because there the Broker's Triggers and the KafkaSources deliver the same records over HTTP.
+ * Ordinal 200, below application.properties, so any key can be overridden there.
+ */
+public class KafkaChannelConfigSource extends MapBackedConfigSource {
+
+    public KafkaChannelConfigSource() {
+        super("Kafka channels of functions/*/function.json", channels(), 200);
+    }
+
+    private static Map<String, String> channels() {
+        Map<String, String> props = new HashMap<>();
+        for (FunctionDescriptor descriptor : FunctionDescriptorConfigSource.load(Thread.currentThread().getContextClassLoader())) {
+            props.putAll(channelFor(descriptor));
+        }
+        return Map.copyOf(props);
+    }
+
+    static Map<String, String> channelFor(FunctionDescriptor d) {
+        Map<String, String> props = new HashMap<>();
+        FunctionDescriptor.Trigger trigger = d.trigger();
+        if (trigger == null || trigger.topic() == null) {
+            return props;
+        }
+        String channel = "mp.messaging.incoming." + d.name() + ".";
+        props.put(channel + "enabled", "${profiles.kafka.consumers.enabled:true}");
+        props.put(channel + "connector", "smallrye-kafka");
+        props.put(channel + "topic", trigger.topic());
+        props.put(channel + "group.id", "profile-functions-" + d.name());
+        // We read CloudEvents ourselves (binary and structured) with the CloudEvents SDK.
+        props.put(channel + "cloud-events", "false");
+        props.put(channel + "key.deserializer", "org.apache.kafka.common.serialization.ByteArrayDeserializer");
+        props.put(channel + "value.deserializer", "org.apache.kafka.common.serialization.ByteArrayDeserializer");
+        props.put(channel + "auto.offset.reset", "earliest");
+        // A record we cannot apply must stop the partition, never be skipped: see KafkaIntake.
+        props.put(channel + "failure-strategy", "fail");
+        props.put(channel + "commit-strategy", "throttled");
+        // The records of one poll arrive as one batch, applied concurrently and acknowledged
+        // together once every one is applied or dead-lettered (KafkaIntake).
+        props.put(channel + "batch", "true");
+        if (d.settings() != null && d.settings().get("kafkaBatchSize") instanceof Number batchSize) {
+            props.put(channel + "max.poll.records", Integer.toString(batchSize.intValue()));
+        }
+        return props;
+    }
+}

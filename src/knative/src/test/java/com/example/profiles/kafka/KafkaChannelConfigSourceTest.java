@@ -1,0 +1,33 @@
+package com.example.profiles.kafka;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.Map;
+
+import org.junit.jupiter.api.Test;
+
+import com.example.profiles.descriptor.FunctionDescriptor;
+
+/** Every function with a topic gets a consumer of it; one setting switches them all. */
+class KafkaChannelConfigSourceTest {
+
+    @Test
+    void everyProjectFunctionWithATopicGetsAConsumerThatStopsRatherThanSkips() {
+        Map<String, String> config = new KafkaChannelConfigSource().getProperties();
+        assertThat(config)
+                .containsEntry("mp.messaging.incoming.purchase.topic", "commerce.purchase.completed.v1")
+                .containsEntry("mp.messaging.incoming.purchase.failure-strategy", "fail")
+                .containsEntry("mp.messaging.incoming.purchase.max.poll.records", "500")
+                .containsEntry("mp.messaging.incoming.customer.topic", "shop.public.customers")
+                .doesNotContainKey("mp.messaging.incoming.sweeper.topic")
+                .doesNotContainKey("mp.messaging.incoming.profile.topic");
+    }
+
+    @Test
+    void theConsumersFollowTheOneSwitch() {
+        FunctionDescriptor purchase = new FunctionDescriptor("purchase", "com.example.commerce.purchase.completed.v1",
+                new FunctionDescriptor.Trigger("event", "commerce.purchase.completed.v1", null, null, null, null), Map.of());
+        assertThat(KafkaChannelConfigSource.channelFor(purchase))
+                .containsEntry("mp.messaging.incoming.purchase.enabled", "${profiles.kafka.consumers.enabled:true}");
+    }
+}

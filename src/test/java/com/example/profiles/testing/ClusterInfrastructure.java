@@ -1,8 +1,0 @@
-package com.example.profiles.testing;
-
-/**
- * The real servers a test runs against when Redis is a cluster, injected into a field annotated
- * with {@link InjectClusterInfrastructure} by {@link RealClusterInfrastructure}.
- */
-public record ClusterInfrastructure(RedisClusterProcess cluster, KafkaBroker kafka) {
-}
