@@ -4,6 +4,8 @@ import com.example.profiles.cart.CartFunction;
 import com.example.profiles.customer.CustomerChangeFunction;
 import com.example.profiles.purchase.PurchaseFunction;
 
+import com.amazonaws.services.lambda.runtime.events.KafkaEvent;
+
 import io.quarkus.funqy.Funq;
 import io.smallrye.mutiny.Uni;
 
@@ -33,13 +35,13 @@ public class KafkaBatchFunctions {
 
     /** Records of commerce.purchase.completed.v1: CloudEvents, binary or structured mode. */
     @Funq(PurchaseFunction.NAME)
-    public Uni<KafkaBatchResponse> purchase(KafkaBatch batch) {
+    public Uni<KafkaBatchResponse> purchase(KafkaEvent batch) {
         return batches.cloudEvents(purchases, batch, deadlines.now());
     }
 
     /** Records of commerce.cart.changed.v1: CloudEvents, binary or structured mode. */
     @Funq(CartFunction.NAME)
-    public Uni<KafkaBatchResponse> cart(KafkaBatch batch) {
+    public Uni<KafkaBatchResponse> cart(KafkaEvent batch) {
         return batches.cloudEvents(carts, batch, deadlines.now());
     }
 
@@ -47,7 +49,7 @@ public class KafkaBatchFunctions {
      * Runs the batch through the named function's decoding, validation and normalization without
      * writing anything ({@link KafkaBatchHandler#dryRun}); false when the name is no event function.
      */
-    boolean dryRun(String function, KafkaBatch batch) {
+    boolean dryRun(String function, KafkaEvent batch) {
         switch (function) {
             case PurchaseFunction.NAME -> batches.dryRun(purchases, (t, p, o, headers, k, value) -> batches.decodeCloudEvent(purchases, headers, value), batch);
             case CartFunction.NAME -> batches.dryRun(carts, (t, p, o, headers, k, value) -> batches.decodeCloudEvent(carts, headers, value), batch);
@@ -61,7 +63,7 @@ public class KafkaBatchFunctions {
 
     /** Records of the customers table's Debezium topic: plain Debezium JSON, null values for tombstones. */
     @Funq(CustomerChangeFunction.NAME)
-    public Uni<KafkaBatchResponse> customer(KafkaBatch batch) {
+    public Uni<KafkaBatchResponse> customer(KafkaEvent batch) {
         return batches.handle(customers, customers::decodeRecord, batch, deadlines.now());
     }
 }

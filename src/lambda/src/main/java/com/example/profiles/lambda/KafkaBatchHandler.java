@@ -6,7 +6,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.function.Supplier;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
@@ -23,7 +22,8 @@ import com.example.profiles.intake.CloudEventDecoder;
 import com.example.profiles.intake.DeadLetterPublisher;
 import com.example.profiles.intake.DeadLetterPublisher.SourceRecord;
 import com.example.profiles.intake.RecordDecoder;
-import com.example.profiles.lambda.KafkaBatch.KafkaBatchRecord;
+import com.amazonaws.services.lambda.runtime.events.KafkaEvent;
+import com.amazonaws.services.lambda.runtime.events.KafkaEvent.KafkaEventRecord;
 
 import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
@@ -81,7 +81,7 @@ public class KafkaBatchHandler {
     }
 
     /** A batch of CloudEvents (binary mode with {@code ce_*} headers, or structured). */
-    public <T> Uni<KafkaBatchResponse> cloudEvents(ProfileEventFunction<T> function, KafkaBatch batch, InvocationDeadline deadline) {
+    public <T> Uni<KafkaBatchResponse> cloudEvents(ProfileEventFunction<T> function, KafkaEvent batch, InvocationDeadline deadline) {
         return handle(function, (topic, partition, offset, headers, key, value) -> cloudEventDecoder.decode(function, headers, value), batch,
                 deadline);
     }
@@ -91,10 +91,10 @@ public class KafkaBatchHandler {
     }
 
     /** A batch of records in the function's own format (e.g. plain Debezium JSON). */
-    public <T> Uni<KafkaBatchResponse> handle(ProfileEventFunction<T> function, RecordDecoder<T> decoder, KafkaBatch batch,
+    public <T> Uni<KafkaBatchResponse> handle(ProfileEventFunction<T> function, RecordDecoder<T> decoder, KafkaEvent batch,
             InvocationDeadline deadline) {
         return Uni.createFrom().deferred(() -> {
-            Map<String, List<KafkaBatchRecord>> partitions = batch.byPartition();
+            Map<String, List<KafkaEventRecord>> partitions = KafkaEventRecords.byPartition(batch);
             String deadLetterTopic = deadLetters.topicFor(function);
             List<Uni<List<RecordResult>>> work = new ArrayList<>();
             partitions.values().forEach(records -> work.add(partition(function, decoder, deadLetterTopic, records, deadline)));
@@ -124,19 +124,19 @@ public class KafkaBatchHandler {
     }
 
     private <T> Uni<List<RecordResult>> partition(ProfileEventFunction<T> function, RecordDecoder<T> decoder, String deadLetterTopic,
-            List<KafkaBatchRecord> records, InvocationDeadline deadline) {
+            List<KafkaEventRecord> records, InvocationDeadline deadline) {
         AtomicBoolean stopped = new AtomicBoolean();
         return Multi.createFrom().iterable(records)
                 .onItem().transformToUniAndConcatenate(record -> {
                     if (stopped.get()) {
-                        return Uni.createFrom().item(RecordResult.of(record.topicPartition(), record.offset(), RecordOutcome.DEFERRED));
+                        return Uni.createFrom().item(RecordResult.of(KafkaEventRecords.topicPartition(record), record.getOffset(), RecordOutcome.DEFERRED));
                     }
                     if (deadline.passed()) {
                         // Not started: nothing of it ran, it simply waits for the retry, in order.
                         stopped.set(true);
-                        return Uni.createFrom().item(RecordResult.failed(record.topicPartition(), record.offset(),
-                                new InvocationDeadline.DeadlineExceededException(function.name() + " record " + record.topicPartition() + "@"
-                                        + record.offset(), deadline)));
+                        return Uni.createFrom().item(RecordResult.failed(KafkaEventRecords.topicPartition(record), record.getOffset(),
+                                new InvocationDeadline.DeadlineExceededException(function.name() + " record " + KafkaEventRecords.topicPartition(record) + "@"
+                                        + record.getOffset(), deadline)));
                     }
                     return apply(function, decoder, deadLetterTopic, record, deadline).invoke(result -> {
                         if (result.outcome().retried()) {
@@ -148,25 +148,25 @@ public class KafkaBatchHandler {
     }
 
     private <T> Uni<RecordResult> apply(ProfileEventFunction<T> function, RecordDecoder<T> decoder, String deadLetterTopic,
-            KafkaBatchRecord record, InvocationDeadline deadline) {
-        String topicPartition = record.topicPartition();
-        long offset = record.offset();
+            KafkaEventRecord record, InvocationDeadline deadline) {
+        String topicPartition = KafkaEventRecords.topicPartition(record);
+        long offset = record.getOffset();
         return Uni.createFrom().deferred(() -> {
-            Headers headers = record.kafkaHeaders();
-            byte[] key = decodeOrNull(record.key(), record::keyBytes);
-            byte[] value = decodeOrNull(record.value(), record::valueBytes);
+            Headers headers = KafkaEventRecords.headers(record);
+            byte[] key = decodeOrNull(record.getKey());
+            byte[] value = decodeOrNull(record.getValue());
             // What reaches the dead-letter topic: the record's bytes, or, if AWS sent something that
             // is not base64 (never expected), the text as it came, so nothing is lost either way.
-            byte[] deadLetterValue = value != null || record.value() == null ? value : record.value().getBytes(StandardCharsets.UTF_8);
-            SourceRecord source = new SourceRecord(record.topic(), record.partition(), offset, key, headers);
+            byte[] deadLetterValue = value != null || record.getValue() == null ? value : record.getValue().getBytes(StandardCharsets.UTF_8);
+            SourceRecord source = new SourceRecord(record.getTopic(), record.getPartition(), offset, key, headers);
             String what = function.name() + " record " + topicPartition + "@" + offset;
             // Every Redis call of the record (its script, then its index updates) is in this one
             // Uni: the deadline bounds them all.
             Uni<ApplyResult> applied = intake.apply(function, () -> {
-                if (value == null && record.value() != null) {
+                if (value == null && record.getValue() != null) {
                     throw new InvalidEventException("event", "the record's value is not base64 as the event source mapping sends it");
                 }
-                return decoder.decode(record.topic(), record.partition(), offset, headers, key, value);
+                return decoder.decode(record.getTopic(), record.getPartition(), offset, headers, key, value);
             }, TRIGGER);
             return deadline.bound(applied, what)
                     .map(result -> RecordResult.of(topicPartition, offset, result))
@@ -184,12 +184,12 @@ public class KafkaBatchHandler {
      *
      * @return how many records would be applied
      */
-    public <T> int dryRun(ProfileEventFunction<T> function, RecordDecoder<T> decoder, KafkaBatch batch) {
+    public <T> int dryRun(ProfileEventFunction<T> function, RecordDecoder<T> decoder, KafkaEvent batch) {
         int applicable = 0;
-        for (List<KafkaBatchRecord> records : batch.byPartition().values()) {
-            for (KafkaBatchRecord record : records) {
-                EventIntake.Decoded<T> decoded = decoder.decode(record.topic(), record.partition(), record.offset(), record.kafkaHeaders(),
-                        decodeOrNull(record.key(), record::keyBytes), decodeOrNull(record.value(), record::valueBytes));
+        for (List<KafkaEventRecord> records : KafkaEventRecords.byPartition(batch).values()) {
+            for (KafkaEventRecord record : records) {
+                EventIntake.Decoded<T> decoded = decoder.decode(record.getTopic(), record.getPartition(), record.getOffset(), KafkaEventRecords.headers(record),
+                        decodeOrNull(record.getKey()), decodeOrNull(record.getValue()));
                 if (decoded.data() != null) {
                     validation.check(decoded.data());
                     function.toUpdate(decoded.data(), decoded.meta());
@@ -200,23 +200,20 @@ public class KafkaBatchHandler {
         return applicable;
     }
 
-    private static byte[] decodeOrNull(String base64, Supplier<byte[]> decode) {
-        if (base64 == null) {
-            return null;
-        }
+    private static byte[] decodeOrNull(String base64) {
         try {
-            return decode.get();
+            return KafkaEventRecords.base64(base64);
         } catch (IllegalArgumentException notBase64) {
             return null;
         }
     }
 
-    private KafkaBatchResponse finish(ProfileEventFunction<?> function, KafkaBatch batch, List<List<RecordResult>> perPartition,
+    private KafkaBatchResponse finish(ProfileEventFunction<?> function, KafkaEvent batch, List<List<RecordResult>> perPartition,
             InvocationDeadline deadline) {
         List<RecordResult> results = new ArrayList<>();
         perPartition.forEach(results::addAll);
         // Every event function writes the profile source named after it (ProfileUpdate.source).
-        metrics.write(InvocationSummary.of(function.name(), function.name(), batch.eventSource(), results));
+        metrics.write(InvocationSummary.of(function.name(), function.name(), batch.getEventSource(), results));
 
         List<KafkaBatchResponse.ItemFailure> failures = new ArrayList<>();
         for (List<RecordResult> partition : perPartition) {

@@ -17,6 +17,7 @@ import org.crac.Resource;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.logging.Logger;
 
+import com.amazonaws.services.lambda.runtime.events.KafkaEvent;
 import com.example.profiles.core.PipelinedRedis;
 import com.example.profiles.profile.ProfileReader;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -105,7 +106,7 @@ public class SnapStartPriming implements Resource {
         String sample = sampleBatch(function);
         if (sample != null) {
             try {
-                KafkaBatch batch = mapper.readValue(sample, KafkaBatch.class);
+                KafkaEvent batch = mapper.readValue(sample, KafkaEvent.class);
                 if (batches.dryRun(function, batch)) {
                     done.add("decoded a sample batch");
                 }

@@ -111,7 +111,7 @@ final class KafkaBatchEvents {
 
     /**
      * Header bytes as numbers, the way the event source mapping writes them. Bytes over 127 are
-     * written unsigned (0..255); {@link KafkaBatch.KafkaBatchRecord#kafkaHeaders()} reads signed too.
+     * written unsigned (0..255); {@link KafkaEventRecords#headers} reads signed ones too.
      */
     static int[] numbers(byte[] value) {
         int[] numbers = new int[value.length];
