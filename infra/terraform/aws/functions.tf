@@ -35,6 +35,12 @@ locals {
     for name, f in local.functions : name => lookup(var.artifacts, name, local.artifact)
   }
 
+  # With artifact_bucket, each distinct zip is uploaded once, under a key made of its hash, so a new
+  # build is a new object (and a new function version) and an unchanged one is not uploaded again.
+  artifact_objects = var.artifact_bucket == null ? {} : {
+    for path in distinct(values(local.artifacts)) : path => "profile-functions/${fileexists(path) ? replace(filebase64sha256(path), "/[^A-Za-z0-9]/", "") : "not-built-yet"}.zip"
+  }
+
   request_functions = { for name, f in local.functions : name => f if f.kind == "request" }
 
   memory_mb = { for name, f in local.functions : name => lookup(var.memory_mb_overrides, name, f.memory_mb) }

@@ -46,6 +46,15 @@ locals {
   }
 }
 
+resource "aws_s3_object" "artifact" {
+  for_each = local.artifact_objects
+
+  bucket      = var.artifact_bucket
+  key         = each.value
+  source      = each.key
+  source_hash = fileexists(each.key) ? filemd5(each.key) : null
+}
+
 resource "aws_cloudwatch_log_group" "lambda" {
   for_each = local.functions
 
@@ -64,8 +73,11 @@ resource "aws_lambda_function" "fn" {
   handler       = local.lambda_handler
   architectures = [var.lambda_architecture]
 
-  filename = local.artifacts[each.key]
-  # A missing zip fails the apply (not the plan), so plans and tests need no build.
+  # Uploaded with the function, or deployed from the artifact bucket. A missing zip fails the apply
+  # (not the plan), so plans and tests need no build.
+  filename         = var.artifact_bucket == null ? local.artifacts[each.key] : null
+  s3_bucket        = var.artifact_bucket
+  s3_key           = var.artifact_bucket == null ? null : aws_s3_object.artifact[local.artifacts[each.key]].key
   source_code_hash = fileexists(local.artifacts[each.key]) ? filebase64sha256(local.artifacts[each.key]) : null
 
   # Every apply that changes the code or configuration publishes a version; the alias follows it.

@@ -83,6 +83,17 @@ variable "artifact" {
   default     = null
 }
 
+variable "artifact_bucket" {
+  description = "An S3 bucket (in aws_region) to upload the artifact to and deploy from, instead of uploading it with each function: Lambda takes at most 50 MB zipped in a direct upload (the JVM function.zip is about 43 MB), up to 250 MB unzipped from S3. Null: direct upload."
+  type        = string
+  default     = null
+
+  validation {
+    condition     = var.artifact_bucket == null || can(regex("^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$", var.artifact_bucket))
+    error_message = "artifact_bucket must be an S3 bucket name."
+  }
+}
+
 variable "artifacts" {
   description = "Per-function zip paths that override artifact, by function name."
   type        = map(string)

@@ -511,3 +511,25 @@ run "scram_without_a_secret_or_its_key_is_refused" {
 
   expect_failures = [var.kafka_secret_arn, var.kafka_secret_kms_key_arn]
 }
+
+run "the_artifact_is_uploaded_directly_or_deployed_from_the_bucket" {
+  command = plan
+
+  assert {
+    condition     = alltrue([for fn in aws_lambda_function.fn : fn.filename != null && fn.s3_bucket == null]) && length(aws_s3_object.artifact) == 0
+    error_message = "Without artifact_bucket every function uploads the zip itself."
+  }
+}
+
+run "with_an_artifact_bucket_the_zip_goes_there_once" {
+  command = plan
+
+  variables {
+    artifact_bucket = "profiles-test-artifacts"
+  }
+
+  assert {
+    condition     = length(aws_s3_object.artifact) == 1 && alltrue([for fn in aws_lambda_function.fn : fn.s3_bucket == "profiles-test-artifacts" && fn.filename == null && startswith(fn.s3_key, "profile-functions/")])
+    error_message = "With artifact_bucket the one shared zip is uploaded once and every function deploys from it."
+  }
+}
