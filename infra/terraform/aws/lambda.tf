@@ -34,6 +34,9 @@ locals {
         # The secret (by name, which the extension takes as well as an ARN): JSON with
         # REDIS_AUTH_TOKEN and PROFILE_HASH_KEY, read at start through the extension layer.
         PROFILES_SECRET_ID = local.secret_name
+        # Raised to write new secret values: a changed configuration publishes new versions, whose
+        # SnapStart snapshots then hold the new values read at start.
+        PROFILES_SECRET_VERSION = tostring(var.secret_version)
         # Only where the Runtime API's Context is not handed to the functions (the native poll
         # loop): the budget each invocation's work is bounded by, measured from its start.
         PROFILES_LAMBDA_TIMEOUT = "${f.timeout_seconds}s"

@@ -82,6 +82,19 @@ run "one_lambda_role_log_group_and_alarm_per_function" {
   }
 }
 
+run "a_new_secret_version_changes_every_function_so_new_snapshots_are_published" {
+  command = plan
+
+  variables {
+    secret_version = 7
+  }
+
+  assert {
+    condition     = alltrue([for fn in aws_lambda_function.fn : fn.environment[0].variables["PROFILES_SECRET_VERSION"] == "7"])
+    error_message = "SnapStart snapshots hold the secrets read at start: a new secret_version must change each function's configuration."
+  }
+}
+
 run "jvm_packaging_runs_java21_with_the_handler_snapstart_and_an_alias" {
   command = plan
 
