@@ -1,6 +1,10 @@
 package com.example.profiles.lambda;
 
 import java.time.Duration;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.FutureTask;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 
 import org.jboss.logging.Logger;
 
@@ -36,14 +40,32 @@ public class SweeperSchedule {
         this.reserve = settings.sweepReserve();
     }
 
-    /** Takes whatever the schedule delivers and returns what the sweep did. */
+    /**
+     * Takes whatever the schedule delivers and returns what the sweep did. The sweep runs on a
+     * thread of its own, which is interrupted if it is still running at the invocation's deadline
+     * (a Redis that hangs in the middle of a call): its blocking Redis calls end there, the function
+     * answers with an error before Lambda's timeout, the entries not reached stay due, and the
+     * sweep's lease expires on its own.
+     */
     @Funq(FUNCTION)
-    public SweepReport sweeper(JsonNode event) {
+    public SweepReport sweeper(JsonNode event) throws Exception {
         InvocationDeadline deadline = deadlines.now();
         ScheduleTick tick = ScheduleTick.from(event, LambdaInvocation.requestId());
         Duration budget = deadline.remaining().minus(reserve);
         LOG.infof("Schedule tick: %s", tick.describe());
-        SweepReport report = sweeper.tick(budget.isNegative() ? Duration.ZERO : budget);
+        FutureTask<SweepReport> sweep = new FutureTask<>(() -> sweeper.tick(budget.isNegative() ? Duration.ZERO : budget));
+        Thread thread = new Thread(sweep, "sweep-" + tick.id());
+        thread.start();
+        SweepReport report;
+        try {
+            report = sweep.get(deadline.remaining().toMillis(), TimeUnit.MILLISECONDS);
+        } catch (TimeoutException late) {
+            thread.interrupt();
+            throw new IllegalStateException("Schedule tick " + tick.id() + ": the sweep did not finish before the invocation's deadline ("
+                    + deadline.basis() + "); its entries stay due for the next tick");
+        } catch (ExecutionException failed) {
+            throw failed.getCause() instanceof Exception e ? e : failed;
+        }
         LOG.infof("Schedule tick %s: %s", tick.id(), report);
         return report;
     }

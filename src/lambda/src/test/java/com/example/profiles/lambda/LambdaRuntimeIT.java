@@ -362,6 +362,21 @@ class LambdaRuntimeIT {
             answer = answer(api.invoke(Fixtures.json("aws/scheduler-event.json").toString(), timeout("sweeper"), arn("sweeper")), api, function);
             assertThat(CloudEvents.JSON.readTree(answer.body()).path("ran").asBoolean()).as(answer.body()).isTrue();
             assertThat(function.output()).contains("Schedule tick: scheduled event 4e6638b7-b892-4482-9762-8c58d4e71ecc");
+
+            // Redis hanging during a tick: the function answers (an error: the sweep did not finish)
+            // before the deadline the Runtime API gives, not at Lambda's timeout.
+            Duration deadline = Duration.ofSeconds(5);
+            redis.suspend();
+            long sent = System.nanoTime();
+            try {
+                answer = api.invoke(filledIn.replace(executionId, executionId + "-2"), deadline, arn("sweeper"))
+                        .get(deadline.toSeconds() + 20, TimeUnit.SECONDS);
+            } finally {
+                redis.resume();
+            }
+            assertThat(millis(sent, answer.atNanos())).as("answered before the deadline").isLessThan(deadline.toMillis());
+            assertThat(answer.error()).as(answer.body()).isTrue();
+            assertThat(answer.body()).contains("did not finish before the invocation's deadline");
         }
     }
 
