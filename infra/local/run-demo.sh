@@ -44,7 +44,8 @@ cleanup() {
   trap - EXIT INT TERM
   set +e
   stop_pid "build/replay step" "$STEP_PID" 10
-  # The app closes its Kafka consumers one after the other, about 3 s each: allow for that.
+  # The app stops in a few seconds (it drains its Kafka batches first, at most profiles.kafka.drain-timeout);
+  # the grace period is generous, for a loaded machine.
   stop_pid "function app" "$APP_PID" 45
   local any=$APP_PID$STACK_PID
   stop_local_servers
@@ -119,7 +120,7 @@ say "Starting the function app (log: $APP_LOG)"
 # The customer function stores personal columns only as keyed hashes and refuses to start without
 # a key in the prod profile. Production takes it from a secret; the demo uses a fixed, non-secret
 # local key unless you set PROFILE_HASH_KEY yourself.
-export PROFILE_HASH_KEY="${PROFILE_HASH_KEY:-local-demo-key-not-a-secret}"
+export PROFILE_HASH_KEY="${PROFILE_HASH_KEY:-local-demo-hash-key-not-a-secret-0042}"
 # Port 0: the OS picks a free port at bind time (no race with other processes); we read it from the
 # log. Host 127.0.0.1: Quarkus would otherwise listen on all interfaces.
 "$JAVA" -Dquarkus.http.host=127.0.0.1 -Dquarkus.http.port=0 -jar "$KNATIVE_APP" >"$APP_LOG" 2>&1 &

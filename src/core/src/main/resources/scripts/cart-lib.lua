@@ -65,16 +65,12 @@ local function cart_step(state, op)
   end
 end
 
--- Places one operation in the cart's history and writes the replayed cart. Returns false,
--- changing nothing, when the operation is older than the base: the lateness window for it has
--- closed. The cart source's freshness (src:cart:*) follows the replayed cart: its event time is
--- the newest operation in effect, and it counts as written only when the cart changed.
-local function cart_apply(op)
-  local base = cart_decode(redis.call('HGET', profile, 'cart:base'))
-  if op.t < base.t then
-    return false
-  end
-  redis.call('ZADD', cart_log, op.t, op.k .. '|' .. cjson.encode(op))
+-- Replays the cart from base (the cart as of the horizon) through the operations in KEYS[4] (at
+-- least one), folds
+-- the operations that fell behind the lateness horizon into the base, and writes the result. The
+-- cart source's freshness (src:cart:*) follows the replayed cart: its event time is the newest
+-- operation in effect, and it counts as written only when the cart changed.
+local function cart_replay(base)
   local entries = redis.call('ZRANGE', cart_log, 0, -1, 'WITHSCORES')
   local horizon = tonumber(entries[#entries]) - lateness
   local first_kept = #entries + 1
@@ -118,5 +114,17 @@ local function cart_apply(op)
     redis.call('HSET', profile, unpack(view))
     redis.call('HSET', profile, 'src:cart:event_at', state.updated, 'src:cart:written_at', now)
   end
+end
+
+-- Places one operation in the cart's history and writes the replayed cart. Returns false,
+-- changing nothing, when the operation is older than the base: the lateness window for it has
+-- closed.
+local function cart_apply(op)
+  local base = cart_decode(redis.call('HGET', profile, 'cart:base'))
+  if op.t < base.t then
+    return false
+  end
+  redis.call('ZADD', cart_log, op.t, op.k .. '|' .. cjson.encode(op))
+  cart_replay(base)
   return true
 end

@@ -1,41 +1,102 @@
--- A change of the customer row (Debezium), after update-prelude.lua.
+-- A change of the customer row (Debezium), after update-prelude.lua, cart-lib.lua and erasure-lib.lua.
 -- Changes are ordered by their position in the database log (lsn, then transaction id), passed
 -- as one zero-padded string so that plain string comparison orders them and no precision is lost.
--- ARGV[ARG] op (c, u, r, d)   [ARG+1] position   [ARG+2] n, then n (field, value) pairs to set,
--- then the fields to remove (columns that became null).
+-- ARGV[ARG] op (c, u, r, d)   [ARG+1] position
+-- [ARG+2] n, then n (attribute, value) pairs to set   then m, then m attributes to remove (null
+-- columns, values too long to keep)   then the attributes the change leaves unchanged (Debezium's
+-- placeholder for a TOASTed value it could not read).
 local op = ARGV[ARG]
 local position = ARGV[ARG + 1]
 
 local erased_position = redis.call('HGET', erased_key, 'position')
 if erased_position and position <= erased_position then
+  if op == 'd' and position == erased_position then
+    return erasure_repeated()
+  end
   return stale_result(false)
 end
-local current = redis.call('HGET', profile, 'customer:position')
-if current and position <= current then
-  -- An older (or the same) change than the one applied: skipped, and counted by the caller.
-  remember_event()
-  return stale_result(false)
+if op == 'd' then
+  return erase(position)
 end
 
-if op == 'd' then
-  -- Right to erasure: every key of the user goes; only a tombstone (no personal data) stays for
-  -- the retention window, so an older event arriving later cannot bring the profile back.
-  redis.call('DEL', profile, applied, KEYS[3], KEYS[4], erased_key)
-  redis.call('HSET', erased_key, 'event_at', event_time, 'position', position)
-  redis.call('PEXPIRE', erased_key, retention)
-  return {'erased', 0, 0}
+local n = tonumber(ARGV[ARG + 2])
+local set = {}
+for i = ARG + 3, ARG + 2 + 2 * n, 2 do
+  set[#set + 1] = 'customer:' .. ARGV[i]
+  set[#set + 1] = ARGV[i + 1]
+end
+local m_at = ARG + 3 + 2 * n
+local m = tonumber(ARGV[m_at])
+local removed = {}
+for i = m_at + 1, m_at + m do
+  removed[#removed + 1] = 'customer:' .. ARGV[i]
+end
+local unchanged_from = m_at + m + 1
+
+local state = redis.call('HMGET', profile, 'customer:position', 'customer:kept')
+local current = state[1]
+local kept = customer_kept(state[2])
+
+local function save_kept()
+  if next(kept) then
+    redis.call('HSET', profile, 'customer:kept', cjson.encode(kept))
+  elseif state[2] then
+    redis.call('HDEL', profile, 'customer:kept')
+  end
+end
+
+if current and position <= current then
+  -- An older (or the same) change than the one applied. Its values are older than the stored ones,
+  -- except for columns the newer changes left unchanged whose stored value is older still: those
+  -- take its value, so the result does not depend on the arrival order.
+  remember_event()
+  local changed = false
+  for i = 1, #set, 2 do
+    local column = string.sub(set[i], 10)
+    if kept[column] and kept[column] < position then
+      redis.call('HSET', profile, set[i], set[i + 1])
+      kept[column] = position
+      changed = true
+    end
+  end
+  for _, field in ipairs(removed) do
+    local column = string.sub(field, 10)
+    if kept[column] and kept[column] < position then
+      redis.call('HDEL', profile, field)
+      kept[column] = position
+      changed = true
+    end
+  end
+  if not changed then
+    return stale_result(false)
+  end
+  save_kept()
+  redis.call('HSET', profile, 'src:customer:written_at', now)
+  return applied_result(false)
 end
 
 remember_event()
 local late = is_late('customer')
-local n = tonumber(ARGV[ARG + 2])
-local i = ARG + 3
-for _ = 1, n do
-  redis.call('HSET', profile, 'customer:' .. ARGV[i], ARGV[i + 1])
-  i = i + 2
+if #set > 0 then
+  redis.call('HSET', profile, unpack(set))
 end
-for j = i, #ARGV do
-  redis.call('HDEL', profile, 'customer:' .. ARGV[j])
+if #removed > 0 then
+  redis.call('HDEL', profile, unpack(removed))
+end
+if next(kept) or unchanged_from <= #ARGV then
+  for i = 1, #set, 2 do
+    kept[string.sub(set[i], 10)] = nil
+  end
+  for _, field in ipairs(removed) do
+    kept[string.sub(field, 10)] = nil
+  end
+  -- A column left unchanged keeps its value, which is as old as the change that wrote it.
+  for i = unchanged_from, #ARGV do
+    if not kept[ARGV[i]] then
+      kept[ARGV[i]] = current or erased_position or ''
+    end
+  end
+  save_kept()
 end
 redis.call('HSET', profile, 'customer:position', position, 'customer:op', op)
 touch_source('customer')

@@ -2,7 +2,8 @@
 -- ARGV[ARG] order id   [ARG+1] order total in base minor units   [ARG+2] how many recent SKUs to keep
 -- [ARG+3] the cart the order was placed from ('' if unknown)
 -- [ARG+4] n, the number of categories, then n triples: category, quantity, spend in base minor units
--- then the order's distinct SKUs.
+-- then the order's distinct SKUs. (erasure-lib.lua replays these arguments from the journal: keep
+-- the two in step.)
 if erased_since(event_time) then
   return stale_result(false)
 end
@@ -45,5 +46,7 @@ if cart_id ~= '' then
   cart_apply({t = event_time, k = dedup_key, a = 'CONVERTED', cart = cart_id, order = order_id})
 end
 
+-- Kept for the lateness window: an erasure arriving after this purchase rebuilds from it.
+journal_purchase()
 touch_source('purchase')
 return applied_result(late)

@@ -15,3 +15,10 @@ end
 local function newest_event()
   return math.max(number_field('src:purchase:event_at'), number_field('src:cart:event_at'), number_field('src:customer:event_at'))
 end
+
+-- No profile (erased, expired, or never written) while the user still has an index or queue entry:
+-- the caller takes the user out of every index and queue. This finishes an erasure whose index
+-- clean-up was interrupted (the app died between the erasure and its index update).
+if redis.call('EXISTS', profile) == 0 then
+  return {'gone', -1}
+end

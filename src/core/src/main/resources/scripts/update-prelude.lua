@@ -7,10 +7,11 @@
 -- KEYS[3] recently bought SKUs  profile:{userId}:recent-skus  (zset: sku -> purchase time, ms)
 -- KEYS[4] cart operations       profile:{userId}:cart-log     (zset, see cart-lib.lua)
 -- KEYS[5] erasure tombstone     profile:{userId}:erased       (hash: event_at, position)
+-- KEYS[6] purchase journal      profile:{userId}:journal      (zset, see journal_purchase())
 -- ARGV[1] dedup key (hash of CloudEvent source + id)   ARGV[2] now (ms)
 -- ARGV[3] dedup retention (ms)   ARGV[4] event time (ms)   ARGV[5] lateness bound (ms)
 -- ARGV[6..] the function script's own arguments (ARG is the index of the first)
-local profile, applied, erased_key = KEYS[1], KEYS[2], KEYS[5]
+local profile, applied, erased_key, journal = KEYS[1], KEYS[2], KEYS[5], KEYS[6]
 local dedup_key = ARGV[1]
 local now = tonumber(ARGV[2])
 local retention = tonumber(ARGV[3])
@@ -40,6 +41,15 @@ end
 local function erased_since(t)
   local erased_at = redis.call('HGET', erased_key, 'event_at')
   return erased_at ~= false and tonumber(erased_at) >= t
+end
+
+-- Keeps an applied purchase's arguments for the lateness window, scored by its event time, so that
+-- an erasure that arrives after it can rebuild the purchase aggregates from the purchases newer
+-- than the erasure (erasure-lib.lua). Entries older than this event by more than the lateness
+-- bound go: an erasure that far behind the newest purchase finds the window closed.
+local function journal_purchase()
+  redis.call('ZADD', journal, event_time, dedup_key .. '|' .. cjson.encode({unpack(ARGV, ARG)}))
+  redis.call('ZREMRANGEBYSCORE', journal, '-inf', '(' .. (event_time - lateness))
 end
 
 -- True when this event is older than the newest applied event of the source by more than the

@@ -1,5 +1,9 @@
 package com.example.profiles.core;
 
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Supplier;
 
 import jakarta.enterprise.context.ApplicationScoped;
@@ -20,6 +24,8 @@ import io.smallrye.mutiny.Uni;
 public class EventIntake {
 
     private static final Logger LOG = Logger.getLogger(EventIntake.class);
+    /** A store outage fails every attempt of every event: one warning per function and trigger this often. */
+    private static final long STORE_WARNING_EVERY_NANOS = TimeUnit.SECONDS.toNanos(10);
 
     /** Decoded CloudEvent data with its attributes. */
     public record Decoded<T>(T data, EventMeta meta) {
@@ -29,6 +35,8 @@ public class EventIntake {
     private final ProfileUpdater updater;
     private final ProfileMetrics metrics;
     private final ProfileSettings settings;
+    /** function/trigger -> {next time a store warning may be logged, failures not logged since} */
+    private final Map<String, AtomicLong[]> storeWarnings = new ConcurrentHashMap<>();
 
     public EventIntake(EventValidation validation, ProfileUpdater updater, ProfileMetrics metrics, ProfileSettings settings) {
         this.validation = validation;
@@ -56,6 +64,21 @@ public class EventIntake {
 
     /** @param indexBatch where the freshness-index updates are gathered (see {@link ProfileUpdater}), or null */
     public <T> Uni<ApplyResult> apply(ProfileEventFunction<T> function, Supplier<Decoded<T>> decode, String trigger, IndexBatch indexBatch) {
+        return apply(function, decode, trigger, indexBatch, null);
+    }
+
+    /**
+     * How one attempt ends: an {@link ApplyResult}, or a failure that is either an
+     * {@link InvalidEventException} (counted {@code invalid}: never retry), a
+     * {@link ProfileStoreUnavailableException} (counted as a retry: try again later; includes
+     * {@link ProfileStoreTimeoutException}), or anything else (counted {@code failed}: a bug or an
+     * unforeseen input, which the trigger reports with the event's coordinates).
+     *
+     * @param deadline by when the event's Redis work must be answered (a Lambda invocation's
+     *        remaining time, say); null for {@code profiles.store.timeout} from the script's start
+     */
+    public <T> Uni<ApplyResult> apply(ProfileEventFunction<T> function, Supplier<Decoded<T>> decode, String trigger, IndexBatch indexBatch,
+            Deadline deadline) {
         String expectedType = eventType(function);
         return Uni.createFrom().deferred(() -> {
             Decoded<T> event = decode.get();
@@ -68,7 +91,7 @@ public class EventIntake {
             }
             validation.check(event.data());
             ProfileUpdate update = function.toUpdate(event.data(), event.meta());
-            return updater.apply(update, event.meta(), indexBatch);
+            return updater.apply(update, event.meta(), indexBatch, deadline);
         }).invoke(result -> {
             metrics.outcome(function.name(), expectedType, trigger, Outcome.of(result.status()));
             if (result.late()) {
@@ -78,10 +101,25 @@ public class EventIntake {
                 .onFailure().invoke(failure -> {
                     if (failure instanceof InvalidEventException) {
                         metrics.outcome(function.name(), expectedType, trigger, Outcome.INVALID);
+                    } else if (failure instanceof ProfileStoreUnavailableException) {
+                        metrics.retry(function.name(), expectedType, trigger, RetryReason.ofStoreFailure(failure));
+                        warnStoreUnavailable(function.name(), trigger, failure);
                     } else {
                         metrics.outcome(function.name(), expectedType, trigger, Outcome.FAILED);
-                        LOG.warnf("%s event via %s failed and may be retried: %s", function.name(), trigger, failure.getMessage());
                     }
                 });
+    }
+
+    private void warnStoreUnavailable(String function, String trigger, Throwable failure) {
+        AtomicLong[] state = storeWarnings.computeIfAbsent(function + '/' + trigger, k -> new AtomicLong[] { new AtomicLong(), new AtomicLong() });
+        long now = System.nanoTime();
+        long next = state[0].get();
+        if (now - next >= 0 && state[0].compareAndSet(next, now + STORE_WARNING_EVERY_NANOS)) {
+            long suppressed = state[1].getAndSet(0);
+            LOG.warnf("%s events via %s cannot be applied now and will be retried: %s%s", function, trigger, failure.getMessage(),
+                    suppressed == 0 ? "" : " (" + suppressed + " more such failures in the last " + TimeUnit.NANOSECONDS.toSeconds(STORE_WARNING_EVERY_NANOS) + " s)");
+        } else {
+            state[1].incrementAndGet();
+        }
     }
 }

@@ -41,8 +41,16 @@ public final class ProfileKeys {
         return profile(userId) + ":erased";
     }
 
+    /**
+     * The purchases of the lateness window (their script arguments, scored by event time), from which
+     * an erasure that arrives after newer purchases rebuilds the purchase aggregates.
+     */
+    public static String purchaseJournal(String userId) {
+        return profile(userId) + ":journal";
+    }
+
     /** Every key of the user, in the order the Lua scripts expect them as KEYS[1..n]. */
     public static List<String> all(String userId) {
-        return List.of(profile(userId), appliedEvents(userId), recentSkus(userId), cartLog(userId), erasure(userId));
+        return List.of(profile(userId), appliedEvents(userId), recentSkus(userId), cartLog(userId), erasure(userId), purchaseJournal(userId));
     }
 }

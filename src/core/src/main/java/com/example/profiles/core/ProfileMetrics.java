@@ -12,8 +12,15 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 
 /**
- * The two measures every function reports: how each event ended, and the freshness lag (the
- * event's time to the moment its change was written to the profile), per source.
+ * The measures every function reports: how each event ended ({@code profile_events_total}), the
+ * attempts that failed for a passing reason and are retried ({@code profile_event_retries_total},
+ * counted apart so that a retry that later applies is not a failed event), and the freshness lag
+ * (the event's time to the moment its change was written to the profile), per source.
+ *
+ * <p>Outcome {@code failed} means the function gave up on an event because of something it did
+ * not foresee (a bug, or an input no check caught): on Kafka the record is dead-lettered with
+ * reason {@code internal error: <class>}, over HTTP it is answered 500. Store outages, deadlines
+ * and cluster redirects are retries, never {@code failed}.
  */
 @ApplicationScoped
 public class ProfileMetrics {
@@ -33,12 +40,16 @@ public class ProfileMetrics {
     private record CounterKey(String function, String eventType, String trigger, Outcome outcome) {
     }
 
+    private record RetryKey(String function, String eventType, String trigger, RetryReason reason) {
+    }
+
     private final MeterRegistry registry;
     /**
      * The meters, built once: a builder's register() per event looks the meter up by its id again
      * (tags sorted, a map lookup under the registry's rules), which showed in the profile.
      */
     private final Map<CounterKey, Counter> outcomes = new ConcurrentHashMap<>();
+    private final Map<RetryKey, Counter> retries = new ConcurrentHashMap<>();
     private final Map<String, Counter> lateCounters = new ConcurrentHashMap<>();
     private final Map<String, Timer> freshnessTimers = new ConcurrentHashMap<>();
 
@@ -57,6 +68,22 @@ public class ProfileMetrics {
                 .tag("type", eventType)
                 .tag("trigger", trigger)
                 .tag("outcome", outcome.tag())
+                .register(registry))
+                .increment();
+    }
+
+    /**
+     * One attempt at an event failed for a passing reason and the event will be tried again: in
+     * place (Kafka), or by its sender (HTTP 503, a Lambda record reported failed).
+     */
+    public void retry(String function, String eventType, String trigger, RetryReason reason) {
+        retries.computeIfAbsent(new RetryKey(function, eventType, trigger, reason), k -> Counter.builder("profile.event.retries")
+                .description("Attempts at an event that failed for a passing reason (store unavailable or late, a cluster slot moving,"
+                        + " the dead-letter broker unavailable) and are retried; not failed events")
+                .tag("function", function)
+                .tag("type", eventType)
+                .tag("trigger", trigger)
+                .tag("reason", reason.tag())
                 .register(registry))
                 .increment();
     }

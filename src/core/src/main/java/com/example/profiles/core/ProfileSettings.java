@@ -60,6 +60,45 @@ public interface ProfileSettings {
         @WithDefault("true")
         boolean consumersEnabled();
 
+        /** How a record that cannot be applied now (Redis unavailable or late) is retried in place. */
+        Retry retry();
+
+        /**
+         * The deadline of one attempt at a record's Redis work (its script, and a batch's index
+         * updates). Longer than {@code profiles.store.timeout}: nobody waits for the answer, so it
+         * only has to end the wait on a store that hangs, and a batch that is merely slow (a cold
+         * JVM, a loaded machine, hundreds of scripts pipelined) should not be tried again.
+         */
+        @WithDefault("PT5S")
+        Duration storeTimeout();
+
+        /**
+         * At shutdown, how long the batches in flight may take to finish before their records are left,
+         * uncommitted, to the partitions' next owner.
+         */
+        @WithDefault("PT3S")
+        Duration drainTimeout();
+
+        /**
+         * The consumer group session timeout: how long the broker waits for a consumer that stopped
+         * heartbeating (a killed instance) before giving its partitions to another member. Kafka's
+         * default is 45 s; a replaced instance then waits that long before it consumes.
+         */
+        @WithDefault("PT10S")
+        Duration sessionTimeout();
+
+        /** How often a consumer heartbeats; at most a third of the session timeout. */
+        @WithDefault("PT3S")
+        Duration heartbeatInterval();
+
+        /**
+         * Static group membership: a stable identity of this instance (a StatefulSet pod name, say).
+         * When set, each function's consumer joins as {@code <id>-<function>}, and an instance that
+         * comes back under the same identity takes its partitions over at once, without waiting for
+         * the session timeout or a rebalance. Unset (the default): dynamic membership.
+         */
+        java.util.Optional<String> groupInstanceId();
+
         /**
          * How every Kafka client authenticates: none, iam, scram or mtls. Read at start by
          * {@code KafkaSecurityConfigSourceFactory}, which turns it into {@code kafka.*} settings
@@ -90,6 +129,15 @@ public interface ProfileSettings {
 
             java.util.Optional<String> privateKeyPassword();
         }
+    }
+
+    interface Retry {
+        /** The first delay; each further failure doubles it, up to {@link #maxDelay()}. */
+        @WithDefault("PT0.1S")
+        Duration firstDelay();
+
+        @WithDefault("PT5S")
+        Duration maxDelay();
     }
 
     /**

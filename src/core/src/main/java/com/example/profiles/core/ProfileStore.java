@@ -27,11 +27,27 @@ public class ProfileStore {
     }
 
     public Uni<Response> run(ProfileScript script, List<String> keys, List<String> args) {
-        return redis.send(request(Command.EVALSHA, script.sha(), keys, args))
-                .onFailure(ProfileStore::isNoScript)
-                .recoverWithUni(() -> redis.send(request(Command.EVAL, script.source(), keys, args)))
-                .onFailure().transform(e -> new ProfileStoreUnavailableException(
-                        "Redis did not run script " + script.name() + ": " + e.getMessage(), e));
+        return run(script, keys, args, null);
+    }
+
+    /**
+     * @param deadline when the caller stops waiting (the EVAL after a NOSCRIPT counts against the
+     *        same one); null for {@code profiles.store.timeout} from now
+     */
+    public Uni<Response> run(ProfileScript script, List<String> keys, List<String> args, Deadline deadline) {
+        return Uni.createFrom().deferred(() -> {
+            Deadline due = deadline != null ? deadline : defaultDeadline();
+            return redis.send(request(Command.EVALSHA, script.sha(), keys, args), due)
+                    .onFailure(ProfileStore::isNoScript)
+                    .recoverWithUni(() -> redis.send(request(Command.EVAL, script.source(), keys, args), due))
+                    .onFailure(failure -> !(failure instanceof ProfileStoreUnavailableException))
+                    .transform(e -> new ProfileStoreUnavailableException("Redis did not run script " + script.name() + ": " + e.getMessage(), e));
+        });
+    }
+
+    /** {@code profiles.store.timeout} from now. */
+    public Deadline defaultDeadline() {
+        return redis.defaultDeadline();
     }
 
     private static Request request(Command command, String script, List<String> keys, List<String> args) {

@@ -49,6 +49,14 @@ public class ProfileUpdater {
      *        records are applied), or null to send them right after the script
      */
     public Uni<ApplyResult> apply(ProfileUpdate update, EventMeta meta, IndexBatch batch) {
+        return apply(update, meta, batch, null);
+    }
+
+    /**
+     * @param deadline by when the script and (without a batch) the index updates must be answered;
+     *        null for {@code profiles.store.timeout} from the script's start
+     */
+    public Uni<ApplyResult> apply(ProfileUpdate update, EventMeta meta, IndexBatch batch, Deadline deadline) {
         List<String> args = new ArrayList<>(5 + update.args().size());
         args.add(meta.dedupKey());
         args.add(Long.toString(clock.nowMillis()));
@@ -56,32 +64,52 @@ public class ProfileUpdater {
         args.add(Long.toString(update.eventTimeMillis()));
         args.add(latenessMillis);
         args.addAll(update.args());
-        return store.run(update.script(), ProfileKeys.all(update.userId()), args)
-                .map(reply -> result(update, meta, reply))
-                .call(result -> index(update, result, batch));
+        return Uni.createFrom().deferred(() -> {
+            // One deadline for the whole event: script, NOSCRIPT fallback and index updates.
+            Deadline due = deadline != null ? deadline : store.defaultDeadline();
+            return store.run(update.script(), ProfileKeys.all(update.userId()), args, due)
+                    .flatMap(reply -> {
+                        ApplyResult result = result(update, meta, reply);
+                        return index(update, result, cleanup(reply), batch, due).replaceWith(result);
+                    });
+        });
     }
 
     /**
      * Keeps the freshness index and due queues in step (they live outside the user's slot, so not
      * in the script). A duplicate repeats the index update: if it failed the first time, the retry
      * that finds a duplicate repairs it. A stale event changes nothing, and must not put an erased
-     * user back in any index.
+     * user back in any index. An erasure (or the same erasure delivered again) takes the user out of
+     * what the script names: every index and queue when no profile is left, else the freshness
+     * indexes of the sources left without data.
      */
-    private Uni<Void> index(ProfileUpdate update, ApplyResult result, IndexBatch batch) {
+    private Uni<Void> index(ProfileUpdate update, ApplyResult result, String cleanup, IndexBatch batch, Deadline deadline) {
+        if (cleanup != null) {
+            boolean whole = cleanup.equals("profile");
+            List<String> sources = whole || cleanup.isEmpty() ? List.of() : List.of(cleanup.split(","));
+            if (batch != null) {
+                freshness.forget(update.userId(), whole, sources, batch);
+                return Uni.createFrom().voidItem();
+            }
+            return freshness.forget(update.userId(), whole, sources, deadline);
+        }
         if (batch != null) {
             switch (result.status()) {
                 case APPLIED, DUPLICATE -> freshness.recordApplied(update.userId(), update.source(), update.eventTimeMillis(), batch);
-                case ERASED -> freshness.forget(update.userId(), batch);
                 default -> {
                 }
             }
             return Uni.createFrom().voidItem();
         }
         return switch (result.status()) {
-            case APPLIED, DUPLICATE -> freshness.recordApplied(update.userId(), update.source(), update.eventTimeMillis());
-            case ERASED -> freshness.forget(update.userId());
+            case APPLIED, DUPLICATE -> freshness.recordApplied(update.userId(), update.source(), update.eventTimeMillis(), deadline);
             default -> Uni.createFrom().voidItem();
         };
+    }
+
+    /** An erasure's fourth answer: which indexes the user leaves (see erasure-lib.lua); null for other events. */
+    private static String cleanup(Response reply) {
+        return reply.size() > 3 ? reply.get(3).toString() : null;
     }
 
     /** The scripts answer {status, version, late (0/1)}. */

@@ -3,13 +3,17 @@ package com.example.profiles.customer;
 import java.io.IOException;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
+import java.util.concurrent.ConcurrentHashMap;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
 import org.apache.kafka.common.header.Headers;
+import org.jboss.logging.Logger;
 
 import com.example.profiles.core.EventClock;
 import com.example.profiles.core.EventIntake;
@@ -25,18 +29,23 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+
 /**
  * The customer-change function: Debezium change events of the customers table
  * ({@code com.example.customers.changed.v1} on Knative, where the data is the Debezium JSON; plain
- * Debezium records on the Kafka topic). c, u and r set the customer attributes (personal columns
- * only as keyed hashes); d erases the whole profile. Changes are ordered by their log position
- * (lsn, then txId): an older change than the one applied is skipped. Tombstones are ignored.
+ * Debezium records on the Kafka topic). c, u and r set the customer attributes of the allow-listed
+ * columns, converted to readable text ({@link DebeziumValues}; personal columns only as keyed
+ * hashes); d erases what the profile learned up to the delete (erasure-lib.lua). Changes are
+ * ordered by their log position (lsn, then txId). Tombstones are ignored.
  */
 @ApplicationScoped
 public class CustomerChangeFunction implements ProfileEventFunction<DebeziumChange> {
 
     public static final String NAME = "customer";
-    private static final ProfileScript SCRIPT = ProfileScript.update("customer");
+    private static final ProfileScript SCRIPT = ProfileScript.update("customer", "cart-lib", "erasure-lib");
+    private static final Logger LOG = Logger.getLogger(CustomerChangeFunction.class);
 
     private final CustomerSettings settings;
     private final EventClock clock;
@@ -44,10 +53,17 @@ public class CustomerChangeFunction implements ProfileEventFunction<DebeziumChan
     private final ObjectMapper mapper;
     private final EventIntake intake;
     private final int maxPayloadBytes;
+    private final CustomerColumns columns;
+    private final DebeziumValues values;
+    private final MeterRegistry registry;
+    private final Map<String, Counter> longValues = new ConcurrentHashMap<>();
 
     public CustomerChangeFunction(CustomerSettings settings, EventClock clock, KeyedHash hash, ObjectMapper mapper,
-            EventIntake intake, ProfileSettings profileSettings) {
+            EventIntake intake, ProfileSettings profileSettings, CustomerColumns columns, MeterRegistry registry) {
         this.settings = settings;
+        this.columns = columns;
+        this.registry = registry;
+        this.values = new DebeziumValues(settings.unavailableValuePlaceholder());
         this.clock = clock;
         this.hash = hash;
         this.mapper = mapper;
@@ -70,21 +86,26 @@ public class CustomerChangeFunction implements ProfileEventFunction<DebeziumChan
         }
         try {
             return fromJson(mapper.readTree(value), recordMeta);
+        } catch (JsonProcessingException e) {
+            // The location only: a parser's message quotes the input, which may be personal data.
+            throw new InvalidEventException("data", "is not valid JSON" + JsonProblems.location(e));
         } catch (IOException e) {
-            throw new InvalidEventException("data", "is not valid JSON: " + firstLine(e.getMessage()));
+            throw new InvalidEventException("data", "is not valid JSON");
         }
     }
 
     /**
-     * Binds the change (unwrapping {@code schemas.enable=true}'s payload). Its identity is its
-     * position in the database log, so the same change re-emitted by Debezium (after a connector
-     * restart, with a new Kafka offset or CloudEvent id) is recognised as a duplicate.
+     * Binds the change (unwrapping {@code schemas.enable=true}'s payload, whose schema gives the
+     * columns' types). Its identity is its position in the database log, so the same change
+     * re-emitted by Debezium (after a connector restart, with a new Kafka offset or CloudEvent id)
+     * is recognised as a duplicate.
      */
     public Decoded<DebeziumChange> fromJson(JsonNode json, EventMeta transport) {
         if (json == null || json.isNull() || json.isMissingNode()) {
             return new Decoded<>(null, transport);
         }
-        JsonNode envelope = json.has("payload") && json.has("schema") ? json.get("payload") : json;
+        boolean wrapped = json.has("payload") && json.has("schema");
+        JsonNode envelope = wrapped ? json.get("payload") : json;
         if (envelope == null || envelope.isNull()) {
             return new Decoded<>(null, transport);
         }
@@ -96,6 +117,9 @@ public class CustomerChangeFunction implements ProfileEventFunction<DebeziumChan
             change = mapper.treeToValue(envelope, DebeziumChange.class);
         } catch (JsonProcessingException e) {
             throw new InvalidEventException(List.of(JsonProblems.violation(e)));
+        }
+        if (wrapped) {
+            change = change.withColumnTypes(ColumnType.of(json.get("schema"), "d".equals(change.op()) ? "before" : "after"));
         }
         DebeziumChange.Source source = change.source();
         if (source == null || source.lsn() == null) {
@@ -126,35 +150,87 @@ public class CustomerChangeFunction implements ProfileEventFunction<DebeziumChan
         DebeziumChange.Source source = change.source();
         // The commit time is the event time; like any event time it may not lie in the future.
         long eventTime = clock.eventTimeMillis(Instant.ofEpochMilli(source.tsMs()), meta);
-        String userId = change.row().get(settings.idColumn()).toString();
+        String userId = change.row().get(settings.idColumn()).asText();
         List<String> args = new ArrayList<>();
         args.add(change.op());
         args.add(position(source));
         if ("d".equals(change.op())) {
+            // A delete needs only the key: nothing else of before is read.
+            args.add("0");
             args.add("0");
             return new ProfileUpdate(userId, NAME, eventTime, SCRIPT, args);
         }
         List<String> set = new ArrayList<>();
         List<String> removed = new ArrayList<>();
-        for (Map.Entry<String, Object> column : change.after().entrySet()) {
-            String name = column.getKey();
-            if (name.equals(settings.idColumn())) {
+        List<String> unchanged = new ArrayList<>();
+        Map<String, String> attributeColumns = new HashMap<>();
+        for (Map.Entry<String, JsonNode> column : change.after().entrySet()) {
+            CustomerColumns.Attribute attribute = columns.of(column.getKey());
+            if (attribute == null) {
+                continue; // not on the allow-list (the id column is never on it)
+            }
+            String other = attributeColumns.put(attribute.name(), column.getKey());
+            if (other != null) {
+                throw new InvalidEventException("after", "columns " + other + " and " + column.getKey() + " would both be stored as "
+                        + attribute.name() + " (column names are matched case-insensitively)");
+            }
+            JsonNode value = column.getValue();
+            if (value == null || value.isNull()) {
+                removed.add(attribute.name());
                 continue;
             }
-            boolean personal = settings.hashedColumns().contains(name);
-            String field = personal ? name + "_hash" : name;
-            Object value = column.getValue();
-            if (value == null) {
-                removed.add(field);
-            } else {
-                set.add(field);
-                set.add(personal ? hash.of(value.toString()) : text(value));
+            if (values.isUnavailable(value)) {
+                unchanged.add(attribute.name());
+                continue;
             }
+            String field = "after." + column.getKey();
+            String text = values.text(field, value, typeOf(change, column.getKey()));
+            if (attribute.hashed()) {
+                set.add(attribute.name());
+                set.add(hash.of(text));
+                continue;
+            }
+            int length = text.codePointCount(0, text.length());
+            if (length > settings.maxValueLength()) {
+                longValue(column.getKey(), length, meta);
+                if (settings.longValues() == CustomerSettings.LongValues.SKIP) {
+                    removed.add(attribute.name());
+                    continue;
+                }
+                text = text.substring(0, text.offsetByCodePoints(0, settings.maxValueLength()));
+            }
+            set.add(attribute.name());
+            set.add(text);
         }
         args.add(Integer.toString(set.size() / 2));
         args.addAll(set);
+        args.add(Integer.toString(removed.size()));
         args.addAll(removed);
+        args.addAll(unchanged);
         return new ProfileUpdate(userId, NAME, eventTime, SCRIPT, args);
+    }
+
+    /** The column's type: from the record's schema, else the configured hint for schemaless JSON, else unknown (null). */
+    private ColumnType typeOf(DebeziumChange change, String column) {
+        ColumnType type = change.columnTypes().get(column);
+        if (type != null) {
+            return type;
+        }
+        String hint = settings.columnTypes().get(column);
+        return hint == null ? null : ColumnType.named(hint);
+    }
+
+    /** A value too long to keep: counted and logged by column, never with the value. */
+    private void longValue(String column, int length, EventMeta meta) {
+        String action = settings.longValues().name().toLowerCase(Locale.ROOT);
+        longValues.computeIfAbsent(column, c -> Counter.builder("profile.customer.long.values")
+                .description("Customer column values longer than profiles.customer.max-value-length, skipped or cut")
+                .tag("column", c)
+                .tag("action", action)
+                .register(registry)).increment();
+        LOG.warnf("customer change %s: column %s is %d characters, more than profiles.customer.max-value-length (%d): %s",
+                meta.id(), column, length, settings.maxValueLength(), settings.longValues() == CustomerSettings.LongValues.SKIP
+                        ? "not stored (the attribute is removed), the other columns are" : "cut to that length");
     }
 
     private String eventType() {
@@ -182,24 +258,5 @@ public class CustomerChangeFunction implements ProfileEventFunction<DebeziumChan
             into.append('0');
         }
         into.append(digits, sign, digits.length());
-    }
-
-    private String text(Object value) {
-        if (value instanceof Map || value instanceof Iterable) {
-            try {
-                return mapper.writeValueAsString(value);
-            } catch (JsonProcessingException e) {
-                throw new InvalidEventException("after", "holds a value that cannot be stored: " + e.getOriginalMessage());
-            }
-        }
-        return value.toString();
-    }
-
-    private static String firstLine(String message) {
-        if (message == null) {
-            return "unreadable";
-        }
-        int newline = message.indexOf('\n');
-        return newline < 0 ? message : message.substring(0, newline);
     }
 }

@@ -8,14 +8,19 @@ import jakarta.validation.constraints.NotNull;
 import jakarta.validation.constraints.Pattern;
 import jakarta.validation.constraints.PositiveOrZero;
 
+import com.fasterxml.jackson.annotation.JsonCreator;
+import com.fasterxml.jackson.annotation.JsonIgnore;
 import com.fasterxml.jackson.annotation.JsonProperty;
+import com.fasterxml.jackson.databind.JsonNode;
 
 import io.quarkus.runtime.annotations.RegisterForReflection;
 
 /**
  * A Debezium change event for the customers table, as the PostgreSQL connector emits it with the
  * JSON converter (the envelope; {@code schemas.enable=true} wraps it in {@code {"schema", "payload"}},
- * which {@link CustomerChangeFunction} unwraps first). Rows are column name to value.
+ * which {@link CustomerChangeFunction} unwraps first). Rows are column name to the value exactly as
+ * the converter wrote it (a JSON null for a null column); {@code columnTypes} are the columns'
+ * types from the record's schema, empty when it carries none.
  *
  * @param op c (insert), u (update), r (snapshot read), d (delete)
  * @param tsMs when the connector processed the change
@@ -23,11 +28,24 @@ import io.quarkus.runtime.annotations.RegisterForReflection;
 @RegisterForReflection
 @ConsistentChange
 public record DebeziumChange(
-        Map<String, Object> before,
-        Map<String, Object> after,
+        Map<String, JsonNode> before,
+        Map<String, JsonNode> after,
         @NotNull @Valid Source source,
         @NotNull @Pattern(regexp = "[cudr]", message = "must be c, u, d or r (create, update, delete, read)") String op,
-        @JsonProperty("ts_ms") Long tsMs) {
+        Long tsMs,
+        @JsonIgnore Map<String, ColumnType> columnTypes) {
+
+    /** What Jackson binds: the envelope, without types. */
+    @JsonCreator
+    public DebeziumChange(@JsonProperty("before") Map<String, JsonNode> before, @JsonProperty("after") Map<String, JsonNode> after,
+            @JsonProperty("source") Source source, @JsonProperty("op") String op, @JsonProperty("ts_ms") Long tsMs) {
+        this(before, after, source, op, tsMs, Map.of());
+    }
+
+    /** The same change with its columns' types. */
+    public DebeziumChange withColumnTypes(Map<String, ColumnType> types) {
+        return new DebeziumChange(before, after, source, op, tsMs, types);
+    }
 
     /**
      * Where the change comes from. {@code lsn} and {@code txId} give its position in the
@@ -46,7 +64,7 @@ public record DebeziumChange(
     }
 
     /** The row the change is about: the new row, or for a delete the old one. */
-    public Map<String, Object> row() {
+    public Map<String, JsonNode> row() {
         return "d".equals(op) ? before : after;
     }
 }

@@ -7,6 +7,7 @@ import java.util.zip.CRC32;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
+import com.example.profiles.core.Deadline;
 import com.example.profiles.core.PipelinedRedis;
 import com.example.profiles.core.ProfileStoreUnavailableException;
 
@@ -66,10 +67,15 @@ public class FreshnessIndex {
 
     /** After an event of {@code source} was applied (or re-delivered): its data is as new as {@code eventTime}. */
     public Uni<Void> recordApplied(String userId, String source, long eventTime) {
+        return recordApplied(userId, source, eventTime, (Deadline) null);
+    }
+
+    /** @param deadline the event's (null for {@code profiles.store.timeout} from each command) */
+    public Uni<Void> recordApplied(String userId, String source, long eventTime, Deadline deadline) {
         int shard = shard(userId);
         List<Uni<?>> commands = new ArrayList<>(3);
-        applied(userId, source, eventTime, shard, (key, score) -> commands.add(zaddGreater(key, score, userId)));
-        return unavailableOnFailure(Uni.combine().all().unis(commands).discardItems());
+        applied(userId, source, eventTime, shard, (key, score) -> commands.add(zaddGreater(key, score, userId, deadline)));
+        return all(commands);
     }
 
     /** The same as {@link #recordApplied}, gathered into {@code batch} to be sent by {@link #flush}. */
@@ -77,21 +83,41 @@ public class FreshnessIndex {
         applied(userId, source, eventTime, shard(userId), (key, score) -> batch.add(key, userId, score));
     }
 
-    /** The same as {@link #forget}, gathered into {@code batch}. */
+    /** The same as {@link #forget(String, boolean, List)}, gathered into {@code batch}. */
+    public void forget(String userId, boolean whole, List<String> sources, IndexBatch batch) {
+        batch.forget(userId, keysToForget(userId, whole, sources));
+    }
+
+    /** The same as {@link #forget(String)} with every index and queue, gathered into {@code batch}. */
     public void forget(String userId, IndexBatch batch) {
+        forget(userId, true, List.of(), batch);
+    }
+
+    /**
+     * @param whole every index and due queue (no profile is left)
+     * @param sources otherwise: the sources whose freshness index the user leaves (left without data)
+     */
+    private java.util.Set<String> keysToForget(String userId, boolean whole, List<String> sources) {
         int shard = shard(userId);
         java.util.Set<String> keys = new java.util.LinkedHashSet<>();
-        for (String source : SOURCES) {
+        for (String source : whole ? SOURCES : sources) {
             keys.add(indexKey(source, shard));
         }
-        for (String queue : QUEUES) {
-            keys.add(queueKey(queue, shard));
+        if (whole) {
+            for (String queue : QUEUES) {
+                keys.add(queueKey(queue, shard));
+            }
         }
-        batch.forget(userId, keys);
+        return keys;
     }
 
     /** Sends a batch's updates: the removals first, then one ZADD GT per key. */
     public Uni<Void> flush(IndexBatch batch) {
+        return flush(batch, null);
+    }
+
+    /** @param deadline by when every update must be answered (null: {@code profiles.store.timeout} from each command) */
+    public Uni<Void> flush(IndexBatch batch, Deadline deadline) {
         if (batch.isEmpty()) {
             return Uni.createFrom().voidItem();
         }
@@ -99,14 +125,14 @@ public class FreshnessIndex {
         batch.removalsByKey().forEach((key, members) -> {
             Request zrem = Request.cmd(Command.ZREM).arg(key);
             members.forEach(zrem::arg);
-            commands.add(redis.send(zrem));
+            commands.add(redis.send(zrem, deadline));
         });
         batch.additions().forEach((key, members) -> {
             Request zadd = Request.cmd(Command.ZADD).arg(key).arg("GT");
             members.forEach((member, score) -> zadd.arg(score).arg(member));
-            commands.add(redis.send(zadd));
+            commands.add(redis.send(zadd, deadline));
         });
-        return unavailableOnFailure(Uni.combine().all().unis(commands).discardItems());
+        return all(commands);
     }
 
     private void applied(String userId, String source, long eventTime, int shard, java.util.function.ObjLongConsumer<String> zaddGreater) {
@@ -121,32 +147,45 @@ public class FreshnessIndex {
     }
 
     /**
-     * A failed index update is a Redis failure like a failed script: retryable (the retry finds the
-     * event a duplicate and repeats the index update), never a reason to stop a Kafka channel.
+     * All the commands, each to its end. A failed index update is a Redis failure like a failed
+     * script: retryable (the retry finds the event a duplicate and repeats the index update), never
+     * a reason to stop a Kafka channel. The failures are collected rather than the first one
+     * cancelling the rest: the others would still fail a moment later with nobody listening (a
+     * Redis kill logged them as dozens of "Mutiny had to drop the following exception").
      */
-    private static Uni<Void> unavailableOnFailure(Uni<Void> update) {
-        return update.onFailure(failure -> !(failure instanceof ProfileStoreUnavailableException))
+    private static Uni<Void> all(List<Uni<?>> commands) {
+        return Uni.combine().all().unis(commands).collectFailures().discardItems()
+                .onFailure(failure -> !(failure instanceof ProfileStoreUnavailableException))
                 .transform(e -> new ProfileStoreUnavailableException("Redis did not update the freshness index: " + e.getMessage(), e));
     }
 
     /** After an erasure or expiry: the user leaves every index and queue. */
     public Uni<Void> forget(String userId) {
-        int shard = shard(userId);
+        return forget(userId, true, List.of(), (Deadline) null);
+    }
+
+    /** After an erasure: the user leaves every index and queue ({@code whole}), or the freshness indexes of {@code sources}. */
+    public Uni<Void> forget(String userId, boolean whole, List<String> sources) {
+        return forget(userId, whole, sources, (Deadline) null);
+    }
+
+    /** @param deadline the event's (null for {@code profiles.store.timeout} from each command) */
+    public Uni<Void> forget(String userId, boolean whole, List<String> sources, Deadline deadline) {
         List<Uni<?>> commands = new ArrayList<>();
-        for (String source : SOURCES) {
-            commands.add(redis.send(Request.cmd(Command.ZREM).arg(indexKey(source, shard)).arg(userId)));
+        for (String key : keysToForget(userId, whole, sources)) {
+            commands.add(redis.send(Request.cmd(Command.ZREM).arg(key).arg(userId), deadline));
         }
-        for (String queue : QUEUES) {
-            commands.add(redis.send(Request.cmd(Command.ZREM).arg(queueKey(queue, shard)).arg(userId)));
+        if (commands.isEmpty()) {
+            return Uni.createFrom().voidItem();
         }
-        return unavailableOnFailure(Uni.combine().all().unis(commands).discardItems());
+        return all(commands);
     }
 
     public Uni<Void> schedule(String queue, String userId, long due) {
-        return zaddGreater(queueKey(queue, shard(userId)), due, userId).replaceWithVoid();
+        return zaddGreater(queueKey(queue, shard(userId)), due, userId, null).replaceWithVoid();
     }
 
-    private Uni<?> zaddGreater(String key, long score, String member) {
-        return redis.send(Request.cmd(Command.ZADD).arg(key).arg("GT").arg(score).arg(member));
+    private Uni<?> zaddGreater(String key, long score, String member, Deadline deadline) {
+        return redis.send(Request.cmd(Command.ZADD).arg(key).arg("GT").arg(score).arg(member), deadline);
     }
 }

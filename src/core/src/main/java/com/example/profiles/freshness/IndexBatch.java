@@ -16,15 +16,18 @@ import java.util.Set;
  * <p>The result is what sending each event's updates right after its script gives, because the
  * updates are recorded in the order the scripts ran (their replies come back in that order on the
  * pipelined connection): {@code ZADD GT} keeps the greatest score whatever the order, and an
- * erasure drops the user's earlier additions of the batch, while additions recorded after it (an
- * event newer than the erasure) are sent after the removals. The batch is acknowledged only after
- * the flush, so a failed flush is retried like a failed script.
+ * erasure drops the user's earlier additions of the batch to the keys it leaves (every key when no
+ * profile is left, else the indexes of the sources left without data), while additions recorded
+ * after it (an event newer than the erasure) are sent after the removals. The batch is acknowledged
+ * only after the flush, so a failed flush is retried like a failed script, and a crash before it
+ * redelivers the erasure, which answers the same clean-up again.
  *
  * <p>Across functions the channels run independently, as before: an erasure on the customer topic
  * and a cart event of the same user in another channel's batch can still end with the user in a
- * cart index (the flush now comes at the end of the batch, so that window is longer). Its due-queue
- * entries go when the sweeper reaches them (the check-and-act scripts find no profile: "nothing");
- * its entry in the source's freshness index stays, and counts in that source's stale share.
+ * cart index (the flush now comes at the end of the batch, so that window is longer). When the
+ * sweeper reaches one of its due-queue entries and finds no profile ("gone"), it takes the user out
+ * of every index and queue; an entry in a freshness index of a profile that still exists stays
+ * until then, and counts in that source's stale share.
  */
 public final class IndexBatch {
 

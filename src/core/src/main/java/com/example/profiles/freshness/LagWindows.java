@@ -7,10 +7,11 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.LongAccumulator;
 import java.util.concurrent.atomic.LongAdder;
 
-import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
 
 import org.jboss.logging.Logger;
+
+import com.example.profiles.core.StoreSettings;
 
 import io.quarkus.redis.datasource.ReactiveRedisDataSource;
 import io.quarkus.scheduler.Scheduled;
@@ -34,13 +35,15 @@ public class LagWindows {
 
     private final ReactiveRedisDataSource redis;
     private final FreshnessSettings settings;
+    private final java.time.Duration timeout;
     /** source -> minute -> {total, over} */
     private final Map<String, Map<Long, LongAdder[]>> pending = new ConcurrentHashMap<>();
     private final Map<String, LongAccumulator> newest = new ConcurrentHashMap<>();
 
-    public LagWindows(ReactiveRedisDataSource redis, FreshnessSettings settings) {
+    public LagWindows(ReactiveRedisDataSource redis, FreshnessSettings settings, StoreSettings store) {
         this.redis = redis;
         this.settings = settings;
+        this.timeout = store.timeout();
     }
 
     public static String lagKey(String source) {
@@ -83,13 +86,11 @@ public class LagWindows {
         if (commands.isEmpty()) {
             return Uni.createFrom().voidItem();
         }
-        return Uni.combine().all().unis(commands).discardItems()
-                .onFailure().invoke(e -> LOG.warnf("Could not add freshness lag counts to Redis (they are dropped): %s", e.getMessage()))
+        // Every command to its end (no failure left to be dropped by Mutiny), and within the store's
+        // deadline: a paused Redis must not hold a flush, or the shutdown that runs the last one.
+        return Uni.combine().all().unis(commands).collectFailures().discardItems()
+                .ifNoItem().after(timeout).fail()
+                .onFailure().invoke(e -> LOG.warnf("Could not add freshness lag counts to Redis (they are dropped): %s", e.toString()))
                 .onFailure().recoverWithNull().replaceWithVoid();
-    }
-
-    @PreDestroy
-    void flushOnShutdown() {
-        flush().await().indefinitely();
     }
 }

@@ -121,7 +121,9 @@ public class ProfileReader {
         }
         Map<String, String> attributes = new TreeMap<>();
         hash.forEach((field, value) -> {
-            if (field.startsWith("customer:") && !field.equals("customer:position") && !field.equals("customer:op")) {
+            // position, op and kept are the profile's own bookkeeping (customer.lua), not columns.
+            if (field.startsWith("customer:") && !field.equals("customer:position") && !field.equals("customer:op")
+                    && !field.equals("customer:kept")) {
                 attributes.put(field.substring("customer:".length()), value);
             }
         });

@@ -36,6 +36,8 @@ public class Sweeper {
 
     private static final Logger LOG = Logger.getLogger(Sweeper.class);
     static final String LEASE_KEY = "sweeper:lease";
+    /** The decision of every check-and-act script for a user without a profile (sweep-prelude.lua). */
+    static final String GONE = "gone";
 
     private static final ProfileScript ABANDON = ProfileScript.sweep("sweep-cart-abandon", "cart-lib");
     private static final ProfileScript CLEAR = ProfileScript.sweep("sweep-cart-clear", "cart-lib");
@@ -57,6 +59,9 @@ public class Sweeper {
     private final EventClock clock;
     private final RefreshRequests refreshRequests;
     private final FreshnessAlerts alerts;
+    /** Set at shutdown: a running sweep stops at its next entry batch (what is left stays due). */
+    private volatile boolean stopping;
+    private final java.util.concurrent.atomic.AtomicInteger running = new java.util.concurrent.atomic.AtomicInteger();
     /** When a sweep last completed, epoch seconds: an alert rule notices a sweeper that stopped. */
     private final java.util.concurrent.atomic.AtomicReference<Double> lastRun = new java.util.concurrent.atomic.AtomicReference<>(0.0);
 
@@ -92,6 +97,44 @@ public class Sweeper {
     }
 
     private SweepReport sweep(int maxEntries, Duration timeBudget) {
+        running.incrementAndGet();
+        try {
+            return sweepOnce(maxEntries, timeBudget);
+        } finally {
+            if (running.decrementAndGet() == 0) {
+                synchronized (running) {
+                    running.notifyAll();
+                }
+            }
+        }
+    }
+
+    /** At shutdown: no further batch of entries; a running sweep ends as if its time budget were spent. */
+    public void stop() {
+        stopping = true;
+    }
+
+    /** Waits up to {@code timeout} for a running sweep to end; whether none runs. */
+    public boolean awaitIdle(Duration timeout) {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        synchronized (running) {
+            while (running.get() > 0) {
+                long left = deadline - System.nanoTime();
+                if (left <= 0) {
+                    return false;
+                }
+                try {
+                    java.util.concurrent.TimeUnit.NANOSECONDS.timedWait(running, left);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    return false;
+                }
+            }
+        }
+        return true;
+    }
+
+    private SweepReport sweepOnce(int maxEntries, Duration timeBudget) {
         String runId = UUID.randomUUID().toString();
         long started = System.nanoTime();
         // One command, so a run that dies right after taking the lease still lets it expire.
@@ -109,7 +152,7 @@ public class Sweeper {
                 for (int shard = 0; shard < index.shards(); shard++) {
                     while (true) {
                         int room = Math.min(settings.batchSize(), maxEntries - touched);
-                        if (room <= 0 || System.nanoTime() > deadline) {
+                        if (room <= 0 || System.nanoTime() > deadline || stopping) {
                             complete = false;
                             break work;
                         }
@@ -132,7 +175,9 @@ public class Sweeper {
                     }
                 }
             }
-            alerts.evaluate();
+            if (!stopping) {
+                alerts.evaluate();
+            }
         } finally {
             store.run(RELEASE_LEASE, List.of(LEASE_KEY), List.of(runId)).await().atMost(Duration.ofSeconds(5));
         }
@@ -185,7 +230,7 @@ public class Sweeper {
                     }
                 }
                 // not-due, pending and requested all answer the time the entry is next due.
-                if (d.is("nothing")) {
+                if (d.is("nothing") || d.is(GONE)) {
                     removeIfUnchanged(entry);
                 } else {
                     index.schedule(FreshnessIndex.CUSTOMER_REFRESH, user, d.time()).await().indefinitely();
@@ -218,7 +263,29 @@ public class Sweeper {
             args.add(String.valueOf(arg));
         }
         Response reply = store.run(script, ProfileKeys.all(user), args).await().atMost(Duration.ofSeconds(10));
-        return new Decision(reply.get(0).toString(), reply.get(1).toLong());
+        Decision decision = new Decision(reply.get(0).toString(), reply.get(1).toLong());
+        if (decision.is(GONE)) {
+            forgetGone(user);
+        }
+        return decision;
+    }
+
+    /**
+     * The user has an entry here but no profile (sweep-prelude.lua): erased, or expired, with the
+     * index clean-up interrupted. The user leaves every index and queue. An event that recreates the
+     * profile meanwhile has its index update sent after its script; if that update came before
+     * this clean-up, the check after it sees the profile and puts its entries back.
+     */
+    private void forgetGone(String user) {
+        index.forget(user).await().atMost(Duration.ofSeconds(10));
+        Map<String, String> times = redis.hash(String.class).hmget(ProfileKeys.profile(user), "src:purchase:event_at", "src:cart:event_at",
+                "src:customer:event_at");
+        times.forEach((field, value) -> {
+            if (value != null) {
+                String source = field.substring("src:".length(), field.length() - ":event_at".length());
+                index.recordApplied(user, source, Long.parseLong(value)).await().atMost(Duration.ofSeconds(10));
+            }
+        });
     }
 
     /** Not yet due: push the entry to its due time. Done or nothing to do: remove it (unless re-queued meanwhile). */

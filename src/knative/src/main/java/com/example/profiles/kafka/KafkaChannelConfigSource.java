@@ -29,7 +29,8 @@ public class KafkaChannelConfigSource extends MapBackedConfigSource {
         return Map.copyOf(props);
     }
 
-    static Map<String, String> channelFor(FunctionDescriptor d) {
+    /** The channel one descriptor stands for (public for tests that add a function of their own). */
+    public static Map<String, String> channelFor(FunctionDescriptor d) {
         Map<String, String> props = new HashMap<>();
         FunctionDescriptor.Trigger trigger = d.trigger();
         if (trigger == null || trigger.topic() == null) {
@@ -45,9 +46,19 @@ public class KafkaChannelConfigSource extends MapBackedConfigSource {
         props.put(channel + "key.deserializer", "org.apache.kafka.common.serialization.ByteArrayDeserializer");
         props.put(channel + "value.deserializer", "org.apache.kafka.common.serialization.ByteArrayDeserializer");
         props.put(channel + "auto.offset.reset", "earliest");
-        // A record we cannot apply must stop the partition, never be skipped: see KafkaIntake.
+        // Every record ends applied, dead-lettered or retried in place (KafkaIntake), so nothing is
+        // ever nacked; were it, stopping beats skipping a record.
         props.put(channel + "failure-strategy", "fail");
         props.put(channel + "commit-strategy", "throttled");
+        // The throttled strategy would fail the channel (for good: TooManyMessagesWithoutAck) once
+        // a record waits unacknowledged for 60 s, i.e. in any Redis outage longer than that, while
+        // KafkaIntake retries it in place until Redis is back. Waiting is what we want, and a
+        // waiting batch makes the connector pause its partitions, so memory stays bounded: off.
+        props.put(channel + "throttled.unprocessed-record-max-age.ms", "0");
+        // The connector's own graceful shutdown sleeps twice the poll timeout per consumer, one
+        // consumer after another (3 s each), then waits for unacknowledged records after Redis is
+        // already closed. GracefulShutdown drains the batches in flight first instead.
+        props.put(channel + "graceful-shutdown", "false");
         // The records of one poll arrive as one batch, applied concurrently and acknowledged
         // together once every one is applied or dead-lettered (KafkaIntake).
         props.put(channel + "batch", "true");

@@ -41,8 +41,13 @@ public class ProfileRoutes {
                 profile -> profile.ifPresentOrElse(
                         view -> json(ctx, 200, view),
                         () -> json(ctx, 404, Map.of("error", "no profile for this user id"))),
-                failure -> json(ctx, failure instanceof ProfileStoreUnavailableException ? 503 : 500,
-                        Map.of("error", "profile store unavailable")));
+                failure -> {
+                    boolean unavailable = failure instanceof ProfileStoreUnavailableException;
+                    if (unavailable) {
+                        ctx.response().putHeader("Retry-After", "1"); // unavailable or late (past its deadline): try again
+                    }
+                    json(ctx, unavailable ? 503 : 500, Map.of("error", "profile store unavailable"));
+                });
     }
 
     private void json(RoutingContext ctx, int status, Object body) {

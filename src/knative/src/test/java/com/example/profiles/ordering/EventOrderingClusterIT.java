@@ -1,5 +1,7 @@
 package com.example.profiles.ordering;
 
+import java.util.List;
+
 import org.junit.jupiter.api.Tag;
 
 import com.example.profiles.testing.ClusterInfrastructure;
@@ -21,5 +23,10 @@ class EventOrderingClusterIT extends EventStreamCheck {
     @Override
     String kafkaBootstrap() {
         return infrastructure.kafka().bootstrapServers();
+    }
+
+    @Override
+    List<String> redisUris() {
+        return infrastructure.cluster().uris();
     }
 }

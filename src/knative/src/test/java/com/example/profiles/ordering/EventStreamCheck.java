@@ -35,6 +35,7 @@ import com.example.profiles.ordering.ProfileOracle.Snapshot;
 import com.example.profiles.profile.ProfileReader;
 import com.example.profiles.profile.ProfileView;
 import com.example.profiles.testing.CloudEvents;
+import com.example.profiles.testing.CommandStats;
 import com.example.profiles.testing.KafkaEvents;
 
 /**
@@ -61,13 +62,21 @@ abstract class EventStreamCheck {
 
     abstract String kafkaBootstrap();
 
+    /** Every Redis node the application writes to, for the command count of the run. */
+    abstract List<String> redisUris();
+
     @Test
     void redeliveredShuffledEventsEndInTheProfilesOfOrderedOnceApplication() {
-        long seed = System.nanoTime();
+        // -Dordering.seed=N repeats a run (the seed is in the failure message).
+        long seed = Long.getLong("ordering.seed", System.nanoTime());
         Random random = new Random(seed);
         String run = UUID.randomUUID().toString().substring(0, 8);
         long start = System.currentTimeMillis() - Duration.ofHours(1).toMillis();
-        List<GeneratedEvent> events = new StreamGenerator(seed, run).generate(USERS, EVENTS_PER_USER, start, JITTER_MILLIS + 60_000);
+        // -Dordering.mid-stream-deletes=false gives the stream of the same seed without deletes between
+        // other events (to compare the Redis work of ordinary events with a run of the code before them).
+        boolean midStreamDeletes = Boolean.parseBoolean(System.getProperty("ordering.mid-stream-deletes", "true"));
+        List<GeneratedEvent> events = new StreamGenerator(seed, run).generate(USERS, EVENTS_PER_USER, start, JITTER_MILLIS + 60_000,
+                midStreamDeletes);
 
         ProfileOracle oracle = new ProfileOracle(currencies, hash, settings.purchase().recentSkus());
         oracle.applyInEventTimeOrder(events);
@@ -86,6 +95,7 @@ abstract class EventStreamCheck {
         assertThat(deliveries.size() - events.size()).as("re-deliveries in the stream").isGreaterThan(events.size() / 2);
         assertThat(outOfOrder).as("events arriving before an older event of the same user").isGreaterThan(events.size() / 4);
 
+        CommandStats.reset(redisUris());
         Map<String, Long> lastOffsets = send(deliveries.stream().map(Delivery::event).toList());
 
         try (KafkaEvents kafka = new KafkaEvents(kafkaBootstrap())) {
@@ -93,8 +103,22 @@ abstract class EventStreamCheck {
                     .allMatch(e -> kafka.committedOffset("profile-functions-" + function(e.getKey()), e.getKey()) > e.getValue()));
         }
 
+        // Redis's work for the whole stream (scripts, their commands, index updates), before the reads below.
+        System.out.println(getClass().getSimpleName() + ": " + CommandStats.perEvent(CommandStats.calls(redisUris()), deliveries.size())
+                + " [" + events.size() + " distinct events]");
+
         Set<String> users = new LinkedHashSet<>();
         events.forEach(e -> users.add(e.userId()));
+        Map<String, Long> lastDelete = new HashMap<>();
+        Map<String, Long> lastEvent = new HashMap<>();
+        for (GeneratedEvent e : events) {
+            lastEvent.merge(e.userId(), e.time(), Math::max);
+            if (isDelete(e)) {
+                lastDelete.merge(e.userId(), e.time(), Math::max);
+            }
+        }
+        long rebuilt = lastDelete.entrySet().stream().filter(d -> lastEvent.get(d.getKey()) > d.getValue()).count();
+        long deletesBehindNewerEvents = deletesArrivingAfterNewerEvents(deliveries.stream().map(Delivery::event).toList());
         List<String> mismatches = new ArrayList<>();
         int erased = 0;
         int converted = 0;
@@ -116,6 +140,10 @@ abstract class EventStreamCheck {
         }
         // The stream must exercise every rule, or equality would prove little.
         assertThat(erased).as("erased users").isPositive();
+        if (midStreamDeletes) {
+            assertThat(rebuilt).as("users with events after a delete (the delete arriving before or after them)").isPositive();
+            assertThat(deletesBehindNewerEvents).as("deletes arriving after a newer event of the same user").isPositive();
+        }
         assertThat(converted).as("users whose cart was converted last").isPositive();
         assertThat(filledCarts).as("users with items in the cart").isPositive();
         assertThat(customers).as("users with customer attributes").isPositive();
@@ -130,6 +158,25 @@ abstract class EventStreamCheck {
             case "shop.public.customers" -> "customer";
             default -> throw new IllegalArgumentException(topic);
         };
+    }
+
+    private static boolean isDelete(GeneratedEvent e) {
+        return e.function().equals("customer") && "d".equals(e.data().get("op"));
+    }
+
+    /** Deletes delivered (the first time) after an event of the same user that is newer than the delete. */
+    private static long deletesArrivingAfterNewerEvents(List<GeneratedEvent> arrival) {
+        Map<String, Long> newest = new HashMap<>();
+        Set<GeneratedEvent> seen = new java.util.HashSet<>();
+        long count = 0;
+        for (GeneratedEvent e : arrival) {
+            Long before = newest.get(e.userId());
+            if (isDelete(e) && seen.add(e) && before != null && before > e.time()) {
+                count++;
+            }
+            newest.merge(e.userId(), e.time(), Math::max);
+        }
+        return count;
     }
 
     private static long outOfOrderPairsPerUser(List<GeneratedEvent> arrival) {

@@ -67,6 +67,7 @@ final class ProfileOracle {
         Map<String, String> customer;
         String position;
         final Map<String, Long> eventAt = new TreeMap<>();
+        /** Erased, and no event since. */
         boolean erased;
     }
 
@@ -85,7 +86,15 @@ final class ProfileOracle {
         List<GeneratedEvent> ordered = new ArrayList<>(events);
         ordered.sort(Comparator.comparingLong(GeneratedEvent::time).thenComparing(e -> e.id() == null ? "" : e.dedupKey()));
         for (GeneratedEvent event : ordered) {
+            if (event.function().equals("customer") && "d".equals(event.data().get("op"))) {
+                // Erasure: nothing learned up to here stays; what comes after starts a new profile.
+                State erased = new State();
+                erased.erased = true;
+                users.put(event.userId(), erased);
+                continue;
+            }
             State state = users.computeIfAbsent(event.userId(), u -> new State());
+            state.erased = false;
             switch (event.function()) {
                 case "purchase" -> purchase(state, event);
                 case "cart" -> cartStep(state, event.time(), (String) event.data().get("action"), event.data());
@@ -95,7 +104,7 @@ final class ProfileOracle {
         }
     }
 
-    /** The expected profile; empty when the user was erased. */
+    /** The expected profile; empty when the user was erased and nothing happened after. */
     Optional<Snapshot> expected(String user) {
         State s = users.get(user);
         if (s == null || s.erased) {
@@ -195,10 +204,6 @@ final class ProfileOracle {
     @SuppressWarnings("unchecked")
     private void customer(State s, GeneratedEvent event) {
         Map<String, Object> envelope = event.data();
-        if ("d".equals(envelope.get("op"))) {
-            s.erased = true;
-            return;
-        }
         Map<String, Object> source = (Map<String, Object>) envelope.get("source");
         Map<String, String> attributes = s.customer == null ? new TreeMap<>() : new TreeMap<>(s.customer);
         ((Map<String, Object>) envelope.get("after")).forEach((column, value) -> {

@@ -11,8 +11,9 @@ import java.util.Random;
 /**
  * A reproducible stream of purchase, cart and customer-change events for many users, the way a
  * shop produces them: carts filled and changed, orders placed from carts (converting them) or
- * not, customer rows created, updated and sometimes deleted (a delete is then the user's last
- * event, as after an erasure request nothing more is recorded about them).
+ * not, customer rows created, updated and deleted: sometimes as the user's last event, and (with
+ * {@code midStreamDeletes}) anywhere in between, the row later re-inserted while the shopper goes on
+ * shopping, so that deletes meet older and newer events in every arrival order.
  */
 final class StreamGenerator {
 
@@ -46,9 +47,11 @@ final class StreamGenerator {
      * @param users how many users
      * @param eventsPerUser about how many events each user gets
      * @param start the first event time; events of a user are 0.2 to 3 s apart
-     * @param deleteGapMillis how long after a user's other events a delete comes
+     * @param deleteGapMillis how long after a user's other events a final delete comes
+     * @param midStreamDeletes whether customer rows are also deleted (and re-inserted) between other
+     *        events; false gives the stream of the same seed without them, draw for draw
      */
-    List<GeneratedEvent> generate(int users, int eventsPerUser, long start, long deleteGapMillis) {
+    List<GeneratedEvent> generate(int users, int eventsPerUser, long start, long deleteGapMillis, boolean midStreamDeletes) {
         List<GeneratedEvent> events = new ArrayList<>();
         for (int u = 0; u < users; u++) {
             String user = "gen-" + runId + "-" + u;
@@ -72,6 +75,9 @@ final class StreamGenerator {
                             cart = user + "-cart-" + (++carts);
                         }
                     }
+                } else if (midStreamDeletes && row != null && random.nextInt(3) == 0) {
+                    events.add(change(user, "d", row, null, time));
+                    row = null;
                 } else {
                     String op = row == null ? (random.nextBoolean() ? "c" : "r") : "u";
                     row = customerRow(user, row);
@@ -148,7 +154,7 @@ final class StreamGenerator {
         row.put("email", previous != null && random.nextBoolean() ? previous.get("email") : user + "." + random.nextInt(1000) + "@example.com");
         row.put("tier", List.of("bronze", "silver", "gold", "platinum").get(random.nextInt(4)));
         row.put("city", random.nextInt(5) == 0 ? null : List.of("Oslo", "Bergen", "Lyon", "Porto", "Graz").get(random.nextInt(5)));
-        row.put("marketing_consent", random.nextBoolean());
+        row.put("marketing_opt_in", random.nextBoolean());
         return row;
     }
 

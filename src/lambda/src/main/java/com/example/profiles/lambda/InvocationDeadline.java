@@ -3,6 +3,8 @@ package com.example.profiles.lambda;
 import java.time.Duration;
 import java.util.concurrent.TimeoutException;
 
+import com.example.profiles.core.Deadline;
+
 import io.smallrye.mutiny.Uni;
 
 /**
@@ -26,6 +28,11 @@ public record InvocationDeadline(long atNanos, String basis) {
 
     public boolean passed() {
         return System.nanoTime() >= atNanos;
+    }
+
+    /** The same moment as the store's {@link Deadline}, which it applies to every Redis command. */
+    public Deadline forStore() {
+        return Deadline.atNanoTime(atNanos);
     }
 
     /**

@@ -160,14 +160,14 @@ public class KafkaBatchHandler {
             byte[] deadLetterValue = value != null || record.getValue() == null ? value : record.getValue().getBytes(StandardCharsets.UTF_8);
             SourceRecord source = new SourceRecord(record.getTopic(), record.getPartition(), offset, key, headers);
             String what = function.name() + " record " + topicPartition + "@" + offset;
-            // Every Redis call of the record (its script, then its index updates) is in this one
-            // Uni: the deadline bounds them all.
+            // The store ends every Redis call of the record (its script, then its index updates) at
+            // the invocation's deadline; the bound below is the backstop for anything else.
             Uni<ApplyResult> applied = intake.apply(function, () -> {
                 if (value == null && record.getValue() != null) {
                     throw new InvalidEventException("event", "the record's value is not base64 as the event source mapping sends it");
                 }
                 return decoder.decode(record.getTopic(), record.getPartition(), offset, headers, key, value);
-            }, TRIGGER);
+            }, TRIGGER, null, deadline.forStore());
             return deadline.bound(applied, what)
                     .map(result -> RecordResult.of(topicPartition, offset, result))
                     .onFailure(InvalidEventException.class).recoverWithUni(invalid -> deadline.bound(deadLetters

@@ -30,7 +30,7 @@ import io.quarkus.test.junit.TestProfile;
 
 /**
  * The customer-change function as a Lambda, fed plain Debezium records (captured samples from
- * {@code src/test/resources/fixtures/debezium}, ids replaced per test) the way an event source mapping on
+ * the testing module's {@code fixtures/debezium}, ids replaced per test) the way an event source mapping on
  * the connector's topic delivers them, with Redis stopped for part of it.
  */
 @QuarkusTest

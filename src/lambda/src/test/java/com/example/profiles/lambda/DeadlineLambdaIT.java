@@ -51,7 +51,7 @@ class DeadlineLambdaIT {
                 .binary(TOPIC, 0, 81, user, PURCHASE_TYPE, newId(), "/test/deadline", time, json(PurchaseLambdaIT.order(user, "o-2")))
                 .binary(TOPIC, 3, 9, user + "x", PURCHASE_TYPE, newId(), "/test/deadline", time, json(PurchaseLambdaIT.order(user + "x", "o-3")));
 
-        infrastructure.redis().suspend();
+        infrastructure.redis().freeze();
         long started = System.nanoTime();
         try {
             batch.invoke()
@@ -59,7 +59,7 @@ class DeadlineLambdaIT {
                     .body("batchItemFailures.itemIdentifier.partition", equalTo(List.of(TOPIC + "-0", TOPIC + "-0", TOPIC + "-3")))
                     .body("batchItemFailures.itemIdentifier.offset", equalTo(List.of(80, 81, 9)));
         } finally {
-            infrastructure.redis().resume();
+            infrastructure.redis().unfreeze();
         }
         long millis = (System.nanoTime() - started) / 1_000_000;
         // Answered while Redis still hung (it is resumed only after the answer), having waited for

@@ -297,13 +297,13 @@ class LambdaRuntimeIT {
                     .binary(PURCHASE_TOPIC, 0, 300, hung, PURCHASE_TYPE, newId(), "/test/runtime", time, json(PurchaseLambdaIT.order(hung, "o-h1")))
                     .binary(PURCHASE_TOPIC, 0, 301, hung, PURCHASE_TYPE, newId(), "/test/runtime", time, json(PurchaseLambdaIT.order(hung, "o-h2")));
             Duration deadline = Duration.ofSeconds(8);
-            redis.suspend();
+            redis.freeze();
             long hangSent = System.nanoTime();
             try {
                 CompletableFuture<Answer> pending = api.invoke(hanging.json(), deadline, arn("purchase"));
                 answer = pending.get(deadline.toSeconds() + 20, TimeUnit.SECONDS);
             } finally {
-                redis.resume();
+                redis.unfreeze();
             }
             long answeredAfter = millis(hangSent, answer.atNanos());
             figures.put("redis hanging: batch sent to answered, deadline " + deadline.toMillis() + " ms", answeredAfter);
@@ -366,13 +366,13 @@ class LambdaRuntimeIT {
             // Redis hanging during a tick: the function answers (an error: the sweep did not finish)
             // before the deadline the Runtime API gives, not at Lambda's timeout.
             Duration deadline = Duration.ofSeconds(5);
-            redis.suspend();
+            redis.freeze();
             long sent = System.nanoTime();
             try {
                 answer = api.invoke(filledIn.replace(executionId, executionId + "-2"), deadline, arn("sweeper"))
                         .get(deadline.toSeconds() + 20, TimeUnit.SECONDS);
             } finally {
-                redis.resume();
+                redis.unfreeze();
             }
             assertThat(millis(sent, answer.atNanos())).as("answered before the deadline").isLessThan(deadline.toMillis());
             assertThat(answer.error()).as(answer.body()).isTrue();

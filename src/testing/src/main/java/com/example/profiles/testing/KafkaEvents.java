@@ -100,7 +100,8 @@ public final class KafkaEvents implements AutoCloseable {
         return send(new ProducerRecord<>(topic, bytes(key), value));
     }
 
-    private RecordMetadata send(ProducerRecord<byte[], byte[]> record) {
+    /** Sends any record and waits for the broker. */
+    public RecordMetadata send(ProducerRecord<byte[], byte[]> record) {
         try {
             return producer.send(record).get(10, TimeUnit.SECONDS);
         } catch (InterruptedException | ExecutionException | TimeoutException e) {

@@ -193,7 +193,7 @@ public final class BenchMain {
         long now = System.currentTimeMillis();
         Map<String, List<String>> scripts = benchScripts();
         for (Map.Entry<String, List<String>> script : scripts.entrySet()) {
-            ProfileScript source = ProfileScript.update(script.getKey(), script.getKey().equals("customer") ? new String[0] : new String[] { "cart-lib" });
+            ProfileScript source = ProfileScript.update(script.getKey(), script.getKey().equals("customer") ? new String[] { "cart-lib", "erasure-lib" } : new String[] { "cart-lib" });
             String sha = redis.call("SCRIPT", "LOAD", source.source());
             if (!sha.equals(source.sha())) {
                 throw new IllegalStateException("SHA mismatch for " + script.getKey());
@@ -221,7 +221,7 @@ public final class BenchMain {
         double[] shares = { streamSettings.purchaseShare(), streamSettings.cartShare(), streamSettings.customerShare() };
         int i = 0;
         for (Map.Entry<String, List<String>> script : benchScripts().entrySet()) {
-            ProfileScript source = ProfileScript.update(script.getKey(), script.getKey().equals("customer") ? new String[0] : new String[] { "cart-lib" });
+            ProfileScript source = ProfileScript.update(script.getKey(), script.getKey().equals("customer") ? new String[] { "cart-lib", "erasure-lib" } : new String[] { "cart-lib" });
             redis.call("SCRIPT", "LOAD", source.source());
             Map<String, Object> m = redis.benchmark(requests, 50, 16, 100_000, benchCommand(source.sha(), now, script.getValue()));
             r.put(script.getKey(), m);
@@ -237,14 +237,14 @@ public final class BenchMain {
         scripts.put("purchase", List.of("o-__rand_int__", "13499", "20", "", "2", "shoes", "1", "5990", "apparel", "2", "7509", "SHOE-1", "SOCK-1"));
         scripts.put("cart", List.of("ITEM_ADDED", "cart-1", "SHOE-1", "shoes", "1", "5990"));
         scripts.put("customer", List.of("u", "00000000__rand_int__:00000000000000000001", "3", "tier", "gold", "city", "Oslo", "email_hash",
-                "5f0e3c7a9b1d2e4f5a6b7c8d9e0f1a2b3c4d5e6f7a8b9c0d1e2f3a4b5c6d7e8f"));
+                "5f0e3c7a9b1d2e4f5a6b7c8d9e0f1a2b3c4d5e6f7a8b9c0d1e2f3a4b5c6d7e8f", "0"));
         return scripts;
     }
 
-    /** EVALSHA with the five keys of a random user each (redis-benchmark draws each __rand_int__ on its own). */
+    /** EVALSHA with the six keys of a random user each (redis-benchmark draws each __rand_int__ on its own). */
     private static List<String> benchCommand(String sha, long now, List<String> own) {
-        List<String> command = new ArrayList<>(List.of("EVALSHA", sha, "5"));
-        for (String suffix : new String[] { "", ":applied", ":recent-skus", ":cart-log", ":erased" }) {
+        List<String> command = new ArrayList<>(List.of("EVALSHA", sha, "6"));
+        for (String suffix : new String[] { "", ":applied", ":recent-skus", ":cart-log", ":erased", ":journal" }) {
             command.add("profile:{rb__rand_int__}" + suffix);
         }
         command.addAll(List.of("d__rand_int__", Long.toString(now), Long.toString(Duration.ofDays(7).toMillis()), Long.toString(now - 1000),
@@ -710,8 +710,8 @@ public final class BenchMain {
                         boolean stale = user % staleEvery == 0;
                         long eventTime = stale ? now - Duration.ofMinutes(31).toMillis() - random.nextInt(29 * 60_000)
                                 : now - random.nextInt(20 * 60_000);
-                        pending.add(List.of("EVALSHA", cart.sha(), "5", ProfileKeys.profile(id), ProfileKeys.appliedEvents(id),
-                                ProfileKeys.recentSkus(id), ProfileKeys.cartLog(id), ProfileKeys.erasure(id),
+                        pending.add(List.of("EVALSHA", cart.sha(), "6", ProfileKeys.profile(id), ProfileKeys.appliedEvents(id),
+                                ProfileKeys.recentSkus(id), ProfileKeys.cartLog(id), ProfileKeys.erasure(id), ProfileKeys.purchaseJournal(id),
                                 "sweep-dedup-" + id, Long.toString(now), Long.toString(Duration.ofDays(7).toMillis()), Long.toString(eventTime),
                                 Long.toString(Duration.ofMinutes(10).toMillis()), "ITEM_ADDED", "cart-" + id, "SHOE-1", "shoes", "1", "5990"));
                         int shard = shard(id, shards);
@@ -796,7 +796,7 @@ public final class BenchMain {
                 .redirectOutput(out.resolve(logName).toFile());
         builder.environment().put("REDIS_URL", redisUri);
         builder.environment().put("KAFKA_BOOTSTRAP_SERVERS", kafkaBootstrap);
-        builder.environment().putIfAbsent("PROFILE_HASH_KEY", "bench-key-not-a-secret");
+        builder.environment().putIfAbsent("PROFILE_HASH_KEY", "bench-hash-key-not-a-secret-0123456789");
         // glibc would give each of the app's many threads its own malloc arena (64 MB reserved
         // each, partly touched): resident memory the heap never sees.
         builder.environment().putIfAbsent("MALLOC_ARENA_MAX", "2");

@@ -221,7 +221,7 @@ final class LoadStream {
         String city = random.nextInt(5) == 0 ? "null" : "\"" + CITIES[random.nextInt(CITIES.length)] + "\"";
         return "{\"before\":null,\"after\":{\"id\":\"" + user + "\",\"email\":\"" + user + "." + random.nextInt(1000)
                 + "@example.com\",\"tier\":\"" + TIERS[random.nextInt(TIERS.length)] + "\",\"city\":" + city
-                + ",\"marketing_consent\":" + random.nextBoolean() + "},\"source\":{\"version\":\"3.6.1.Final\",\"connector\":\"postgresql\","
+                + ",\"marketing_opt_in\":" + random.nextBoolean() + "},\"source\":{\"version\":\"3.6.1.Final\",\"connector\":\"postgresql\","
                 + "\"name\":\"shop\",\"ts_ms\":" + eventTime + ",\"snapshot\":\"false\",\"db\":\"shop\",\"schema\":\"public\",\"table\":\"customers\","
                 + "\"txId\":" + (1_000 + lsn / 1_000) + ",\"lsn\":" + lsn + "},\"op\":\"u\",\"ts_ms\":" + (eventTime + 5) + "}";
     }

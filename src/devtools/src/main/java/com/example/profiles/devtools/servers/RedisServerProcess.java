@@ -119,36 +119,6 @@ public final class RedisServerProcess implements AutoCloseable {
         return tlsPort;
     }
 
-    /**
-     * Stops the server's process (SIGSTOP): connections stay open, commands get no answer, as from a
-     * Redis that hangs. {@link #resume()} lets it go on.
-     */
-    public synchronized void suspend() {
-        signal("-STOP");
-    }
-
-    /** Lets a {@link #suspend() suspended} server go on (SIGCONT). */
-    public synchronized void resume() {
-        signal("-CONT");
-    }
-
-    private void signal(String signal) {
-        if (process == null || !process.isAlive()) {
-            throw new IllegalStateException(this + " is not running");
-        }
-        try {
-            Process kill = new ProcessBuilder("kill", signal, Long.toString(process.pid())).redirectErrorStream(true).start();
-            if (!kill.waitFor(10, TimeUnit.SECONDS) || kill.exitValue() != 0) {
-                throw new IllegalStateException("kill " + signal + " " + process.pid() + " failed");
-            }
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException(e);
-        }
-    }
-
     /** {@code redis://127.0.0.1:PORT}, the form {@code quarkus.redis.hosts} takes. */
     public String uri() {
         return "redis://" + LoopbackPorts.HOST + ":" + port;
@@ -177,6 +147,13 @@ public final class RedisServerProcess implements AutoCloseable {
             watchdog = null;
         }
         if (process != null) {
+            if (process.isAlive()) {
+                try {
+                    signal("CONT"); // a frozen server would not act on SIGTERM
+                } catch (RuntimeException ignored) {
+                    // it ended meanwhile
+                }
+            }
             process.destroy();
             try {
                 if (!process.waitFor(STOP_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)) {
@@ -190,6 +167,36 @@ public final class RedisServerProcess implements AutoCloseable {
         }
         TempDirs.deleteQuietly(workDir);
         workDir = null;
+    }
+
+    /**
+     * Freezes the server with SIGSTOP, as a hung host or a stalled VM would: connections are still
+     * accepted by the kernel and commands are taken, but nothing is answered until {@link #unfreeze()}.
+     */
+    public synchronized void freeze() {
+        signal("STOP");
+    }
+
+    /** Lets a frozen server go on (SIGCONT); what it received meanwhile is then processed. */
+    public synchronized void unfreeze() {
+        signal("CONT");
+    }
+
+    private void signal(String name) {
+        if (process == null || !process.isAlive()) {
+            throw new IllegalStateException("redis-server on port " + port + " is not running");
+        }
+        try {
+            Process kill = new ProcessBuilder("kill", "-" + name, Long.toString(process.pid())).redirectErrorStream(true).start();
+            if (!kill.waitFor(10, TimeUnit.SECONDS) || kill.exitValue() != 0) {
+                throw new IllegalStateException("kill -" + name + " " + process.pid() + " failed");
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted", e);
+        }
     }
 
     /**

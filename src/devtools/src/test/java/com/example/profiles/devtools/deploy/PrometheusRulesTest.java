@@ -26,7 +26,7 @@ class PrometheusRulesTest {
     void theRulesAreValid() throws Exception {
         Result result = promtool("check", "rules", "alerts.yml");
         assertThat(result.exitCode()).as(result.output()).isZero();
-        assertThat(result.output()).contains("SUCCESS: 5 rules found");
+        assertThat(result.output()).contains("SUCCESS: 6 rules found");
     }
 
     @Test

@@ -1,0 +1,171 @@
+-- Right to erasure in any arrival order (after update-prelude.lua and cart-lib.lua).
+--
+-- The rule: a delete of the customer row at time E (its commit time) and log position P erases
+-- everything the profile learned from events at or before E: purchases, cart operations and the
+-- ids of those events; customer attributes of changes at or before P. What newer events brought
+-- stays, whatever order the events arrive in:
+-- - an event at or before E that arrives after the delete is STALE (the tombstone KEYS[5] says so);
+-- - a delete that arrives after newer events rebuilds the profile from what is newer than it: the
+--   purchase journal (KEYS[6], the arguments of the purchases of the lateness window), the cart's
+--   operation log (KEYS[4], the lateness window of the cart), the recent SKUs bought after E, and
+--   the customer attributes when the newest applied change is newer than P (a re-insert).
+-- A delete further behind the newest purchase or cart operation than the lateness bound finds part
+-- of that window closed: it still erases everything at or before E, and the newer data it can no
+-- longer tell apart from the older goes too (answered late, and counted).
+--
+-- The answer's fourth element tells the caller which freshness indexes the user leaves: 'profile'
+-- (nothing is left: every index and due queue), else the sources left without data, comma-separated.
+
+-- Columns whose stored value is older than customer:position, because the newer changes did not
+-- carry them (Debezium's placeholder for an unchanged TOASTed value): column -> position of the
+-- change (or erasure) their stored state comes from. Absent when every column is current.
+local function customer_kept(json)
+  if json then
+    return cjson.decode(json)
+  end
+  return {}
+end
+
+-- The sources the profile holds no data of, as the answer's cleanup element.
+local function sources_without_data(fields)
+  if next(fields) == nil then
+    return 'profile'
+  end
+  local empty = {}
+  for _, source in ipairs({'purchase', 'cart', 'customer'}) do
+    if not fields['src:' .. source .. ':event_at'] then
+      empty[#empty + 1] = source
+    end
+  end
+  return table.concat(empty, ',')
+end
+
+-- A delete delivered again (same position as the erasure it made): it changes nothing, and answers
+-- what the indexes should hold, so a clean-up interrupted by a crash is finished by the redelivery.
+local function erasure_repeated()
+  local fields = {}
+  local pairs_ = redis.call('HGETALL', profile)
+  for i = 1, #pairs_, 2 do
+    fields[pairs_[i]] = pairs_[i + 1]
+  end
+  return {'duplicate', tonumber(fields['version'] or '0'), 0, sources_without_data(fields)}
+end
+
+local function write_tombstone(position)
+  redis.call('HSET', erased_key, 'event_at', event_time, 'position', position)
+  redis.call('PEXPIRE', erased_key, retention)
+end
+
+-- Adds one journalled purchase (its purchase.lua arguments) to the rebuilt aggregates.
+local function purchase_replay(args, t, last)
+  local order_id = args[1]
+  redis.call('HINCRBY', profile, 'purchase:count', 1)
+  redis.call('HINCRBY', profile, 'purchase:spend_minor', args[2])
+  local n = tonumber(args[5])
+  local i = 6
+  for _ = 1, n do
+    redis.call('HINCRBY', profile, 'affinity:' .. args[i] .. ':count', args[i + 1])
+    redis.call('HINCRBY', profile, 'affinity:' .. args[i] .. ':spend_minor', args[i + 2])
+    i = i + 3
+  end
+  if t > last.at or (t == last.at and order_id > last.order) then
+    last.at, last.order = t, order_id
+  end
+end
+
+-- Erases what the profile learned at or before this delete (event_time, position) and keeps what is
+-- newer; see the rule above.
+local function erase(position)
+  local purchases = redis.call('ZRANGEBYSCORE', journal, '(' .. event_time, '+inf', 'WITHSCORES')
+  local cart_ops = redis.call('ZRANGEBYSCORE', cart_log, '(' .. event_time, '+inf')
+  local shopper_cart_ops = 0
+  for _, member in ipairs(cart_ops) do
+    if string.sub(member, 1, 8) ~= 'sweeper|' then
+      shopper_cart_ops = shopper_cart_ops + 1
+    end
+  end
+  local old = {}
+  local pairs_ = redis.call('HGETALL', profile)
+  for i = 1, #pairs_, 2 do
+    old[pairs_[i]] = pairs_[i + 1]
+  end
+  local customer_stays = old['customer:position'] ~= nil and old['customer:position'] > position
+
+  if #purchases == 0 and shopper_cart_ops == 0 and not customer_stays then
+    -- Nothing newer than the erasure: every key of the user goes; only the tombstone (no personal
+    -- data) stays for the retention window, so an older event arriving later cannot bring it back.
+    redis.call('DEL', profile, applied, KEYS[3], cart_log, journal, erased_key)
+    write_tombstone(position)
+    return {'erased', 0, 0, 'profile'}
+  end
+
+  -- Rebuild from what is newer. Late: part of a window it needs has closed (see above).
+  local old_base = cart_decode(old['cart:base'])
+  local purchase_at = tonumber(old['src:purchase:event_at'] or '-1')
+  local late = (purchase_at >= 0 and event_time < purchase_at - lateness) or event_time < old_base.t
+  local version = tonumber(old['version'] or '0') + 1
+  local fields = {'version', version}
+  if customer_stays then
+    -- The newest change is a re-insert's or later: its row is the customer now, except columns kept
+    -- through a placeholder from a change at or before the erasure, which go.
+    local kept = customer_kept(old['customer:kept'])
+    for column, origin in pairs(kept) do
+      if origin <= position then
+        old['customer:' .. column] = nil
+        kept[column] = position
+      end
+    end
+    old['customer:kept'] = next(kept) and cjson.encode(kept) or nil
+    for field, value in pairs(old) do
+      if string.sub(field, 1, 9) == 'customer:' or string.sub(field, 1, 13) == 'src:customer:' then
+        fields[#fields + 1] = field
+        fields[#fields + 1] = value
+      end
+    end
+  end
+  redis.call('DEL', profile, applied)
+  redis.call('HSET', profile, unpack(fields))
+  redis.call('ZREMRANGEBYSCORE', KEYS[3], '-inf', event_time)
+  redis.call('ZREMRANGEBYSCORE', journal, '-inf', event_time)
+  redis.call('ZREMRANGEBYSCORE', cart_log, '-inf', event_time)
+
+  local remembered = {}
+  if #purchases > 0 then
+    local last = {at = -1, order = ''}
+    for i = 1, #purchases, 2 do
+      local member = purchases[i]
+      local bar = string.find(member, '|', 1, true)
+      remembered[#remembered + 1] = string.sub(member, 1, bar - 1)
+      purchase_replay(cjson.decode(string.sub(member, bar + 1)), tonumber(purchases[i + 1]), last)
+    end
+    redis.call('HSET', profile, 'purchase:last_at', last.at, 'purchase:last_order', last.order,
+      'src:purchase:event_at', last.at, 'src:purchase:written_at', now)
+  end
+  if shopper_cart_ops > 0 then
+    -- The cart as of the erasure is empty: the base (operations behind the horizon) is older.
+    cart_replay({t = math.max(event_time, old_base.t), updated = -1, status = 'empty', id = '', order = '', lines = {}})
+    for _, member in ipairs(cart_ops) do
+      local key = string.sub(member, 1, string.find(member, '|', 1, true) - 1)
+      if key ~= 'sweeper' then
+        remembered[#remembered + 1] = key
+      end
+    end
+  else
+    redis.call('DEL', cart_log)
+  end
+  -- The ids of the events that stay are remembered again, so their re-deliveries stay duplicates.
+  for _, key in ipairs(remembered) do
+    redis.call('ZADD', applied, now, key)
+  end
+  if #remembered > 0 then
+    redis.call('PEXPIRE', applied, retention)
+  end
+  write_tombstone(position)
+
+  local now_fields = {}
+  local rebuilt = redis.call('HGETALL', profile)
+  for i = 1, #rebuilt, 2 do
+    now_fields[rebuilt[i]] = rebuilt[i + 1]
+  end
+  return {'erased', version, late and 1 or 0, sources_without_data(now_fields)}
+end
