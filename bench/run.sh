@@ -30,7 +30,9 @@ BENCH_TIMEOUT=${BENCH_TIMEOUT:-900}
 # the jar's folder (the AppCDS archive names the jar relative to it). The GC log lands in
 # target/bench/gc.log: the driver replaces {out} with its output folder when it starts the app, and
 # records the options as written here, so no result file names this machine's folders.
-APP_JVM_OPTS=${APP_JVM_OPTS:--Xms160m -Xmx160m -Xmn96m -XX:+UseSerialGC -XX:-TieredCompilation -XX:MaxMetaspaceSize=96m -XX:ReservedCodeCacheSize=96m -XX:MaxDirectMemorySize=32m -Xss512k -Xlog:gc:file={out}/gc.log}
+# (Set apart: inside ${APP_JVM_OPTS:-...} the brace of {out} would end the default early.)
+DEFAULT_APP_JVM_OPTS='-Xms160m -Xmx160m -Xmn96m -XX:+UseSerialGC -XX:-TieredCompilation -XX:MaxMetaspaceSize=96m -XX:ReservedCodeCacheSize=96m -XX:MaxDirectMemorySize=32m -Xss512k -Xlog:gc:file={out}/gc.log'
+APP_JVM_OPTS=${APP_JVM_OPTS:-$DEFAULT_APP_JVM_OPTS}
 BENCH_OPTS=${BENCH_OPTS:-}
 APP_JAR=${APP_JAR:-$KNATIVE_APP}
 

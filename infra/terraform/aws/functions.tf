@@ -19,6 +19,9 @@ locals {
       memory_mb           = jsondecode(file("${local.functions_dir}/${f}")).settings.memoryMb
       timeout_seconds     = jsondecode(file("${local.functions_dir}/${f}")).settings.timeoutSeconds
       kafka_batch_size    = try(jsondecode(file("${local.functions_dir}/${f}")).settings.kafkaBatchSize, null)
+      # The freshness-lag alert threshold of the source the function writes: the same value the
+      # application reads from this descriptor for its own alert and exports to Prometheus.
+      lag_threshold_seconds = try(jsondecode(file("${local.functions_dir}/${f}")).settings.freshnessLagP99ThresholdSeconds, null)
     }
   }
 

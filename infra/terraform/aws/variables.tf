@@ -474,17 +474,6 @@ variable "freshness_metric" {
   }
 }
 
-variable "freshness_lag_threshold_ms" {
-  description = "The freshness alarm fires when a source's p99 lag (event time to profile write) stays above this, in milliseconds, for a 5-minute period. Default 5 minutes, as the sweeper's lag-p99-threshold."
-  type        = number
-  default     = 300000
-
-  validation {
-    condition     = var.freshness_lag_threshold_ms > 0
-    error_message = "freshness_lag_threshold_ms must be positive."
-  }
-}
-
 variable "secrets_extension_layer_arn" {
   description = "ARN of the AWS Parameters and Secrets Lambda Extension layer for the region and architecture (AWS publishes one per region and architecture, the arm64 one named ...-Arm64: look it up in the AWS documentation, AWS Parameters and Secrets Lambda Extension ARNs); the functions read their secrets through it at start."
   type        = string

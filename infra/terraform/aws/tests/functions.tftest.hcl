@@ -69,6 +69,14 @@ run "one_lambda_role_log_group_and_alarm_per_function" {
     error_message = "Memory and timeout must come from the descriptors' settings."
   }
   assert {
+    condition = alltrue([
+      for f in fileset("${path.module}/../../../functions", "*/function.json") :
+      aws_cloudwatch_metric_alarm.freshness[jsondecode(file("${path.module}/../../../functions/${f}")).name].threshold == jsondecode(file("${path.module}/../../../functions/${f}")).settings.freshnessLagP99ThresholdSeconds * 1000
+      if jsondecode(file("${path.module}/../../../functions/${f}")).trigger.kind == "event"
+    ])
+    error_message = "Each freshness alarm's threshold must be its descriptor's settings.freshnessLagP99ThresholdSeconds, in milliseconds."
+  }
+  assert {
     condition     = alltrue([for fn in aws_lambda_function.fn : fn.vpc_config[0].subnet_ids == toset(var.subnet_ids)])
     error_message = "Every Lambda runs inside the VPC."
   }

@@ -7,21 +7,31 @@ import java.util.concurrent.TimeUnit;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
+import com.example.profiles.freshness.FreshnessSettings;
+
 import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
+import io.quarkus.runtime.Startup;
 
 /**
  * The measures every function reports: how each event ended ({@code profile_events_total}), the
  * attempts that failed for a passing reason and are retried ({@code profile_event_retries_total},
  * counted apart so that a retry that later applies is not a failed event), and the freshness lag
- * (the event's time to the moment its change was written to the profile), per source.
+ * (the event's time to the moment its change was written to the profile), per source; and, beside
+ * the lag, each source's alert threshold ({@code profile_freshness_lag_threshold_seconds{source}}),
+ * so the Prometheus rule compares with the value the application is configured with instead of a
+ * number of its own. The lag histogram has a bucket boundary exactly at the threshold, so "the p99
+ * is above the threshold" reads the same from the histogram as from the sweeper's count of events
+ * over it (more than 1%). Built at start, so the threshold is there before the first event.
  *
  * <p>Outcome {@code failed} means the function gave up on an event because of something it did
  * not foresee (a bug, or an input no check caught): on Kafka the record is dead-lettered with
  * reason {@code internal error: <class>}, over HTTP it is answered 500. Store outages, deadlines
  * and cluster redirects are retries, never {@code failed}.
  */
+@Startup
 @ApplicationScoped
 public class ProfileMetrics {
 
@@ -52,9 +62,20 @@ public class ProfileMetrics {
     private final Map<RetryKey, Counter> retries = new ConcurrentHashMap<>();
     private final Map<String, Counter> lateCounters = new ConcurrentHashMap<>();
     private final Map<String, Timer> freshnessTimers = new ConcurrentHashMap<>();
+    private final Map<String, Duration> lagThresholds;
 
-    public ProfileMetrics(MeterRegistry registry) {
+    public ProfileMetrics(MeterRegistry registry, FreshnessSettings freshness) {
         this.registry = registry;
+        this.lagThresholds = Map.copyOf(freshness.sources().entrySet().stream()
+                .collect(java.util.stream.Collectors.toMap(Map.Entry::getKey, e -> e.getValue().lagP99Threshold())));
+        lagThresholds.forEach((source, threshold) -> {
+            freshnessTimer(source);
+            Gauge.builder("profile.freshness.lag.threshold", threshold, t -> t.toMillis() / 1000.0)
+                    .description("The p99 freshness lag above which the source's lag alert fires")
+                    .baseUnit("seconds")
+                    .tag("source", source)
+                    .register(registry);
+        });
     }
 
     /**
@@ -102,15 +123,21 @@ public class ProfileMetrics {
         freshnessTimer(source).record(Math.max(0, lagMillis), TimeUnit.MILLISECONDS);
     }
 
-    /** The freshness timer of one source (exposed for reading in tests and the sweeper). */
-    public Timer freshnessTimer(String source) {
-        return freshnessTimers.computeIfAbsent(source, s -> Timer.builder("profile.freshness.lag")
-                .description("Time from an event's occurrence to its change being written to the profile")
-                .tag("source", source)
-                .publishPercentiles(0.5, 0.9, 0.99, 0.999)
-                .publishPercentileHistogram()
-                .minimumExpectedValue(Duration.ofMillis(1))
-                .maximumExpectedValue(Duration.ofHours(1))
-                .register(registry));
+    /** The freshness timer of one source, built once; with a bucket boundary at the source's alert threshold. */
+    private Timer freshnessTimer(String source) {
+        return freshnessTimers.computeIfAbsent(source, s -> {
+            Timer.Builder timer = Timer.builder("profile.freshness.lag")
+                    .description("Time from an event's occurrence to its change being written to the profile")
+                    .tag("source", source)
+                    .publishPercentiles(0.5, 0.9, 0.99, 0.999)
+                    .publishPercentileHistogram()
+                    .minimumExpectedValue(Duration.ofMillis(1))
+                    .maximumExpectedValue(Duration.ofHours(1));
+            Duration threshold = lagThresholds.get(source);
+            if (threshold != null) {
+                timer.serviceLevelObjectives(threshold);
+            }
+            return timer.register(registry);
+        });
     }
 }

@@ -40,10 +40,6 @@ public class ProfileUpdater {
         this.latenessMillis = Long.toString(settings.lateness().toMillis());
     }
 
-    public Uni<ApplyResult> apply(ProfileUpdate update, EventMeta meta) {
-        return apply(update, meta, null);
-    }
-
     /**
      * @param batch where to gather the freshness-index updates (a Kafka batch sends them once all its
      *        records are applied), or null to send them right after the script

@@ -19,7 +19,11 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 /**
  * Turns every {@code functions/<name>/function.json} into default configuration that every binding
  * reads, so a function's event type and topics are written once, in its folder:
- * {@code profiles.functions.<name>.event-type|topic|dead-letter-topic}. A binding that needs more
+ * {@code profiles.functions.<name>.event-type|topic|dead-letter-topic}; and the freshness-lag alert
+ * threshold of the profile source the function writes ({@code settings.freshnessLagP99ThresholdSeconds}
+ * becomes {@code profiles.freshness.sources.<name>.lag-p99-threshold}), the one value the sweeper's
+ * alert, the Prometheus rule (through the gauge the app exports) and the CloudWatch alarm (Terraform
+ * reads the descriptor) all compare with. A binding that needs more
  * from the descriptors (the Knative type mapping, the Kafka consumers) has a source of its own built
  * on {@link #load(ClassLoader)}. Its ordinal (200) is below application.properties (250), so any of
  * these can be overridden there or by environment variables. The build writes
@@ -82,10 +86,21 @@ public class FunctionDescriptorConfigSource extends MapBackedConfigSource {
         }
     }
 
+    /** The descriptor setting that holds the freshness-lag alert threshold of the function's source. */
+    public static final String LAG_THRESHOLD_SETTING = "freshnessLagP99ThresholdSeconds";
+
     static Map<String, String> configFor(FunctionDescriptor d) {
         Map<String, String> props = new HashMap<>();
         String fn = d.name();
         props.put("profiles.functions." + fn + ".event-type", d.eventType());
+        Object lagThreshold = d.settings() == null ? null : d.settings().get(LAG_THRESHOLD_SETTING);
+        if (lagThreshold != null) {
+            if (!(lagThreshold instanceof Number seconds) || seconds.doubleValue() <= 0 || seconds.doubleValue() != Math.rint(seconds.doubleValue())) {
+                throw new IllegalStateException("functions/" + fn + "/function.json: settings." + LAG_THRESHOLD_SETTING
+                        + " must be a whole number of seconds above 0, not " + lagThreshold);
+            }
+            props.put("profiles.freshness.sources." + fn + ".lag-p99-threshold", "PT" + seconds.longValue() + "S");
+        }
         FunctionDescriptor.Trigger trigger = d.trigger();
         if (trigger != null && trigger.topic() != null) {
             props.put("profiles.functions." + fn + ".topic", trigger.topic());

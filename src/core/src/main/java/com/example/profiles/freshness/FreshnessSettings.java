@@ -84,8 +84,11 @@ public interface FreshnessSettings {
         @WithDefault("0.2")
         double staleShareThreshold();
 
-        /** Alert when the p99 freshness lag of the last window exceeds this. */
-        @WithDefault("PT5M")
+        /**
+         * Alert when the p99 freshness lag of the last window exceeds this. Set by the source's
+         * function descriptor ({@code settings.freshnessLagP99ThresholdSeconds}), which infra/ reads
+         * too; no default, so there is no second value to drift from it.
+         */
         Duration lagP99Threshold();
 
         /** Alert when no event of this source arrived for this long. */

@@ -1,5 +1,6 @@
 package com.example.profiles.freshness;
 
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -14,6 +15,7 @@ import org.jboss.logging.Logger;
 import com.example.profiles.core.StoreSettings;
 
 import io.quarkus.redis.datasource.ReactiveRedisDataSource;
+import io.quarkus.redis.datasource.sortedset.ZAddArgs;
 import io.quarkus.scheduler.Scheduled;
 import io.smallrye.mutiny.Uni;
 
@@ -32,6 +34,8 @@ public class LagWindows {
     private static final Logger LOG = Logger.getLogger(LagWindows.class);
     public static final String LAST_EVENT_KEY = "freshness:last-event";
     static final long MINUTE = 60_000;
+    /** How long the per-minute counts are kept: the alert window is 5 minutes. */
+    private static final Duration KEEP = Duration.ofHours(1);
 
     private final ReactiveRedisDataSource redis;
     private final FreshnessSettings settings;
@@ -66,21 +70,22 @@ public class LagWindows {
     @Scheduled(every = "${profiles.freshness.flush-interval:5s}", concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
     public Uni<Void> flush() {
         List<Uni<?>> commands = new ArrayList<>();
+        var counts = redis.hash(String.class);
         pending.forEach((source, minutes) -> minutes.keySet().forEach(minute -> {
-            LongAdder[] counts = minutes.remove(minute);
-            long total = counts[0].sumThenReset();
-            long over = counts[1].sumThenReset();
+            LongAdder[] counted = minutes.remove(minute);
+            long total = counted[0].sumThenReset();
+            long over = counted[1].sumThenReset();
             String key = lagKey(source);
-            commands.add(redis.execute("HINCRBY", key, minute + ":total", Long.toString(total)));
+            commands.add(counts.hincrby(key, minute + ":total", total));
             if (over > 0) {
-                commands.add(redis.execute("HINCRBY", key, minute + ":over", Long.toString(over)));
+                commands.add(counts.hincrby(key, minute + ":over", over));
             }
-            commands.add(redis.execute("EXPIRE", key, "3600"));
+            commands.add(redis.key().expire(key, KEEP));
         }));
         newest.forEach((source, time) -> {
             long value = time.getThenReset();
             if (value != Long.MIN_VALUE) {
-                commands.add(redis.execute("ZADD", LAST_EVENT_KEY, "GT", Long.toString(value), source));
+                commands.add(redis.sortedSet(String.class).zadd(LAST_EVENT_KEY, new ZAddArgs().gt(), value, source));
             }
         });
         if (commands.isEmpty()) {

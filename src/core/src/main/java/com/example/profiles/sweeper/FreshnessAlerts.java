@@ -1,6 +1,5 @@
 package com.example.profiles.sweeper;
 
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -13,24 +12,21 @@ import java.util.concurrent.atomic.AtomicReference;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
-import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.eclipse.microprofile.reactive.messaging.Channel;
-import org.eclipse.microprofile.reactive.messaging.Message;
 import org.jboss.logging.Logger;
 
 import com.example.profiles.core.EventClock;
 import com.example.profiles.freshness.FreshnessIndex;
 import com.example.profiles.freshness.FreshnessSettings;
 import com.example.profiles.freshness.LagWindows;
-import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
+import io.cloudevents.CloudEvent;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.redis.datasource.RedisDataSource;
 import io.smallrye.reactive.messaging.MutinyEmitter;
-import io.smallrye.reactive.messaging.kafka.api.OutgoingKafkaRecordMetadata;
 import io.quarkus.redis.datasource.sortedset.ScoreRange;
 
 /**
@@ -177,27 +173,15 @@ public class FreshnessAlerts {
         data.put("value", c.value());
         data.put("threshold", c.threshold());
         data.put("since", since);
-        Map<String, Object> event = new LinkedHashMap<>();
-        event.put("specversion", "1.0");
         // One id per alert episode: the resolved event names the episode it ends.
-        event.put("id", c.name() + ":" + c.source() + ":" + since + (type.equals(RESOLVED) ? ":resolved" : ""));
-        event.put("source", "/profiles/sweeper");
-        event.put("type", type);
-        event.put("subject", c.name() + "/" + c.source());
-        event.put("time", Instant.ofEpochMilli(now).toString());
-        event.put("datacontenttype", "application/json");
-        event.put("data", data);
-        try {
-            RecordHeaders headers = new RecordHeaders();
-            headers.add("content-type", "application/cloudevents+json; charset=UTF-8".getBytes(StandardCharsets.UTF_8));
-            emitter.sendMessage(Message.of(mapper.writeValueAsBytes(event)).addMetadata(OutgoingKafkaRecordMetadata.builder()
-                    .withTopic(topic).withKey((c.name() + ":" + c.source()).getBytes(StandardCharsets.UTF_8)).withHeaders(headers).build()))
-                    .ifNoItem().after(Duration.ofSeconds(10)).fail()
-                    .onFailure().retry().withBackOff(Duration.ofMillis(200)).atMost(3)
-                    .await().indefinitely();
-        } catch (JsonProcessingException e) {
-            throw new IllegalStateException(e);
-        }
+        String id = c.name() + ":" + c.source() + ":" + since + (type.equals(RESOLVED) ? ":resolved" : "");
+        CloudEvent event = SweeperEvents.event(mapper, id, type, Instant.ofEpochMilli(now), data)
+                .withSubject(c.name() + "/" + c.source())
+                .build();
+        emitter.sendMessage(SweeperEvents.structured(event, topic, c.name() + ":" + c.source()))
+                .ifNoItem().after(Duration.ofSeconds(10)).fail()
+                .onFailure().retry().withBackOff(Duration.ofMillis(200)).atMost(3)
+                .await().indefinitely();
         Counter.builder("profile.freshness.alerts").tag("condition", c.name()).tag("source", c.source())
                 .tag("state", type.equals(RAISED) ? "raised" : "resolved").register(registry).increment();
         LOG.warnf("Freshness alert %s: %s of %s is %.3f (threshold %.3f)", type.equals(RAISED) ? "raised" : "resolved", c.name(), c.source(),

@@ -19,6 +19,7 @@ import com.example.profiles.freshness.FreshnessIndex;
 import com.example.profiles.freshness.FreshnessSettings;
 
 import io.quarkus.redis.datasource.RedisDataSource;
+import io.quarkus.redis.datasource.value.SetArgs;
 import io.vertx.mutiny.redis.client.Response;
 import io.quarkus.redis.datasource.sortedset.ScoreRange;
 import io.quarkus.redis.datasource.sortedset.ScoredValue;
@@ -138,7 +139,7 @@ public class Sweeper {
         String runId = UUID.randomUUID().toString();
         long started = System.nanoTime();
         // One command, so a run that dies right after taking the lease still lets it expire.
-        boolean leased = redis.execute("SET", LEASE_KEY, runId, "NX", "PX", Long.toString(settings.lease().toMillis())) != null;
+        boolean leased = redis.value(String.class).setAndChanged(LEASE_KEY, runId, new SetArgs().nx().px(settings.lease()));
         if (!leased) {
             LOG.debugf("Sweep %s skipped: another sweep holds the lease", runId);
             return new SweepReport(runId, false, 0, Map.of(), 0, false);

@@ -26,7 +26,10 @@ class FunctionDescriptorConfigSourceTest {
         assertThat(config)
                 .containsEntry("profiles.functions.purchase.event-type", "com.example.commerce.purchase.completed.v1")
                 .containsEntry("profiles.functions.purchase.topic", "commerce.purchase.completed.v1")
-                .containsEntry("profiles.functions.purchase.dead-letter-topic", "commerce.purchase.completed.v1.dlq");
+                .containsEntry("profiles.functions.purchase.dead-letter-topic", "commerce.purchase.completed.v1.dlq")
+                .containsEntry("profiles.freshness.sources.purchase.lag-p99-threshold", "PT300S")
+                .containsEntry("profiles.freshness.sources.cart.lag-p99-threshold", "PT300S")
+                .containsEntry("profiles.freshness.sources.customer.lag-p99-threshold", "PT300S");
         assertThat(config).as("a binding's own keys come from its own source").noneSatisfy((key, value) ->
                 assertThat(key).startsWith("mp.messaging."));
     }
@@ -39,6 +42,18 @@ class FunctionDescriptorConfigSourceTest {
         try (URLClassLoader loader = new URLClassLoader(new URL[] { dir.toUri().toURL() }, null)) {
             assertThatThrownBy(() -> FunctionDescriptorConfigSource.load(loader))
                     .hasMessageContaining("functions/cart/function.json says its name is 'basket'");
+        }
+    }
+
+    @Test
+    void theLagThresholdMustBeWholePositiveSeconds() {
+        FunctionDescriptor.Trigger trigger = new FunctionDescriptor.Trigger("event", "t", "t.dlq", null, null, null);
+        assertThat(FunctionDescriptorConfigSource.configFor(new FunctionDescriptor("cart", "x.v1", trigger, Map.of("freshnessLagP99ThresholdSeconds", 90))))
+                .containsEntry("profiles.freshness.sources.cart.lag-p99-threshold", "PT90S");
+        for (Object bad : List.of(0, -5, 1.5, "300")) {
+            assertThatThrownBy(() -> FunctionDescriptorConfigSource.configFor(
+                    new FunctionDescriptor("cart", "x.v1", trigger, Map.of("freshnessLagP99ThresholdSeconds", bad))))
+                    .hasMessageContaining("functions/cart/function.json: settings.freshnessLagP99ThresholdSeconds must be a whole number of seconds above 0");
         }
     }
 

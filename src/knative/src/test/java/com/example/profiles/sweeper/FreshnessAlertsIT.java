@@ -7,7 +7,6 @@ import static com.example.profiles.testing.CloudEvents.postBinary;
 import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
@@ -22,13 +21,14 @@ import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 import com.example.profiles.freshness.LagWindows;
-import com.example.profiles.testing.CloudEvents;
 import com.example.profiles.testing.Infrastructure;
 import com.example.profiles.testing.InjectInfrastructure;
 import com.example.profiles.testing.KafkaEvents;
 import com.example.profiles.testing.RealInfrastructure;
 import com.example.profiles.devtools.servers.RedisCommands;
 
+import io.cloudevents.CloudEvent;
+import io.cloudevents.jackson.JsonFormat;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 
@@ -107,20 +107,20 @@ class FreshnessAlertsIT {
         }
     }
 
-    /** The types of the alerts for this condition sent since the test started, in order. */
+    /**
+     * The types of the alerts for this condition sent since the test started, in order. Each is read
+     * with the CloudEvents SDK's JSON format, as a consumer of the alerts topic would.
+     */
     private List<String> alertsOf(String condition, String source) {
+        JsonFormat format = new JsonFormat();
         try (KafkaEvents kafka = new KafkaEvents(infrastructure.kafka().bootstrapServers())) {
             return kafka.readAll(TOPIC, Duration.ofSeconds(2)).stream()
                     .filter(r -> r.timestamp() >= started)
-                    .map(r -> {
-                        try {
-                            return CloudEvents.JSON.readTree(new String(r.value(), StandardCharsets.UTF_8));
-                        } catch (Exception e) {
-                            throw new IllegalStateException(e);
-                        }
-                    })
-                    .filter(e -> e.path("subject").asText().equals(condition + "/" + source))
-                    .map(e -> e.path("type").asText())
+                    .peek(r -> assertThat(KafkaEvents.header(r, "content-type")).startsWith("application/cloudevents+json"))
+                    .map(r -> format.deserialize(r.value()))
+                    .filter(e -> (condition + "/" + source).equals(e.getSubject()))
+                    .peek(e -> assertThat(e.getSource()).hasToString("/profiles/sweeper"))
+                    .map(CloudEvent::getType)
                     .toList();
         }
     }

@@ -6,41 +6,39 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Properties;
 import java.util.UUID;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 
-import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
-import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.header.Header;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
 
-/** Produces CloudEvents to the real broker and reads topics and committed offsets back. */
+import io.cloudevents.CloudEvent;
+import io.cloudevents.kafka.KafkaMessageFactory;
+import io.smallrye.reactive.messaging.kafka.companion.KafkaCompanion;
+import io.smallrye.reactive.messaging.kafka.companion.ProducerBuilder;
+
+/**
+ * Produces CloudEvents to the real broker and reads topics and committed offsets back, with the
+ * Kafka companion Quarkus ships for tests ({@link KafkaCompanion}) and the CloudEvents SDK's Kafka
+ * binding, which writes the records (binary mode: {@code ce_*} headers; structured mode: the
+ * JSON document).
+ */
 public final class KafkaEvents implements AutoCloseable {
 
-    private final String bootstrap;
-    private final KafkaProducer<byte[], byte[]> producer;
+    private static final Duration SEND_TIMEOUT = Duration.ofSeconds(10);
+
+    private final KafkaCompanion companion;
+    private final ProducerBuilder<byte[], byte[]> producer;
+    private final List<ProducerRecord<byte[], byte[]>> pending = new ArrayList<>();
 
     public KafkaEvents(String bootstrap) {
-        this.bootstrap = bootstrap;
-        Properties props = new Properties();
-        props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
-        props.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
-        props.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
-        props.put(ProducerConfig.ACKS_CONFIG, "all");
-        this.producer = new KafkaProducer<>(props);
+        this.companion = new KafkaCompanion(bootstrap);
+        this.producer = companion.produce(byte[].class, byte[].class).withProp(ProducerConfig.ACKS_CONFIG, "all");
     }
 
     /** Binary content mode (CloudEvents Kafka binding): attributes as ce_* headers, data as the value. */
@@ -50,49 +48,42 @@ public final class KafkaEvents implements AutoCloseable {
 
     private static ProducerRecord<byte[], byte[]> binaryRecord(String topic, String key, String type, String id, String source, Instant time,
             String dataJson) {
-        ProducerRecord<byte[], byte[]> record = new ProducerRecord<>(topic, bytes(key), bytes(dataJson));
-        record.headers().add("ce_specversion", bytes("1.0"));
-        record.headers().add("ce_id", bytes(id));
-        record.headers().add("ce_source", bytes(source));
-        record.headers().add("ce_type", bytes(type));
-        if (time != null) {
-            record.headers().add("ce_time", bytes(time.toString()));
-        }
-        record.headers().add("content-type", bytes("application/json"));
-        return record;
+        CloudEvent event = CloudEvents.event(type, id, source, time, bytes(dataJson));
+        return KafkaMessageFactory.createWriter(topic, bytes(key)).writeBinary(event);
     }
 
     /**
-     * Binary mode without waiting for the broker, for bulk loads; answers a sequence number to hand
-     * to {@link #flushAndGetLastOffset}.
+     * Binary mode, sent later with the rest, for bulk loads; answers a sequence number to hand to
+     * {@link #flushAndGetLastOffset}.
      */
     public long sendBinaryAsync(String topic, String key, String type, String id, String source, Instant time, String dataJson) {
-        pending.add(producer.send(binaryRecord(topic, key, type, id, source, time, dataJson)));
+        pending.add(binaryRecord(topic, key, type, id, source, time, dataJson));
         return pending.size() - 1;
     }
 
-    /** Waits for every async send; answers the offset of the one numbered {@code sequence}. */
+    /**
+     * Sends every record given to {@link #sendBinaryAsync} since the last flush, in order, and waits
+     * for the broker; answers the offset of the one numbered {@code sequence}.
+     */
     public long flushAndGetLastOffset(long sequence) {
-        producer.flush();
         try {
-            long offset = pending.get((int) sequence).get(30, TimeUnit.SECONDS).offset();
-            for (var future : pending) {
-                future.get(30, TimeUnit.SECONDS);
+            // One record at a time (the companion's default): its answers come back in the order sent.
+            List<RecordMetadata> sent = producer.fromRecords(new ArrayList<>(pending)).awaitCompletion(Duration.ofSeconds(120)).getRecords();
+            if (sent.size() != pending.size()) {
+                throw new IllegalStateException("sent " + sent.size() + " of " + pending.size() + " records");
             }
-            pending.clear();
-            return offset;
-        } catch (InterruptedException | ExecutionException | TimeoutException e) {
+            return sent.get((int) sequence).offset();
+        } catch (RuntimeException | AssertionError e) {
             throw new IllegalStateException("could not produce", e);
+        } finally {
+            pending.clear();
         }
     }
 
-    private final List<java.util.concurrent.Future<RecordMetadata>> pending = new ArrayList<>();
-
     /** Structured content mode: the whole event as JSON, content-type application/cloudevents+json. */
     public RecordMetadata sendStructured(String topic, String key, Map<String, Object> event) {
-        ProducerRecord<byte[], byte[]> record = new ProducerRecord<>(topic, bytes(key), bytes(CloudEvents.json(event)));
-        record.headers().add("content-type", bytes("application/cloudevents+json; charset=UTF-8"));
-        return send(record);
+        CloudEvent parsed = CloudEvents.FORMAT.deserialize(bytes(CloudEvents.json(event)));
+        return send(KafkaMessageFactory.createWriter(topic, bytes(key)).writeStructured(parsed, CloudEvents.FORMAT));
     }
 
     /** Any bytes, no headers: what a misconfigured producer might write. */
@@ -103,44 +94,27 @@ public final class KafkaEvents implements AutoCloseable {
     /** Sends any record and waits for the broker. */
     public RecordMetadata send(ProducerRecord<byte[], byte[]> record) {
         try {
-            return producer.send(record).get(10, TimeUnit.SECONDS);
-        } catch (InterruptedException | ExecutionException | TimeoutException e) {
+            return producer.fromRecords(record).awaitCompletion(SEND_TIMEOUT).getFirstRecord();
+        } catch (RuntimeException | AssertionError e) {
             throw new IllegalStateException("could not produce to " + record.topic(), e);
         }
     }
 
-    /** Every record of the topic from the beginning, read with a throwaway consumer, for up to {@code wait}. */
+    /** Every record of the topic from the beginning, read with a throwaway consumer group, for up to {@code wait}. */
     public List<ConsumerRecord<byte[], byte[]>> readAll(String topic, Duration wait) {
-        Properties props = new Properties();
-        props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
-        props.put(ConsumerConfig.GROUP_ID_CONFIG, "test-reader-" + UUID.randomUUID());
-        props.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
-        props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
-        props.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
-        props.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
-        List<ConsumerRecord<byte[], byte[]>> records = new ArrayList<>();
-        try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(props)) {
-            consumer.subscribe(List.of(topic));
-            long deadline = System.nanoTime() + wait.toNanos();
-            while (System.nanoTime() < deadline) {
-                consumer.poll(Duration.ofMillis(200)).forEach(records::add);
-            }
+        try (var consumer = companion.consume(byte[].class, byte[].class)
+                .withGroupId("test-reader-" + UUID.randomUUID())
+                .withProp(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest")
+                .withPollTimeout(Duration.ofMillis(200))) {
+            return new ArrayList<>(consumer.fromTopics(topic, wait).awaitCompletion(wait.plusSeconds(30)).getRecords());
         }
-        return records;
     }
 
     /** The offset a consumer group has committed on partition 0 of the topic, or -1 if none. */
     public long committedOffset(String group, String topic) {
-        Properties props = new Properties();
-        props.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
-        try (Admin admin = Admin.create(props)) {
-            Map<TopicPartition, OffsetAndMetadata> offsets = admin.listConsumerGroupOffsets(group)
-                    .partitionsToOffsetAndMetadata().get(10, TimeUnit.SECONDS);
-            OffsetAndMetadata offset = offsets.get(new TopicPartition(topic, 0));
-            return offset == null ? -1 : offset.offset();
-        } catch (InterruptedException | ExecutionException | TimeoutException e) {
-            throw new IllegalStateException("could not read offsets of " + group, e);
-        }
+        Map<TopicPartition, OffsetAndMetadata> offsets = companion.consumerGroups().offsets(group);
+        OffsetAndMetadata offset = offsets.get(new TopicPartition(topic, 0));
+        return offset == null ? -1 : offset.offset();
     }
 
     public static String header(ConsumerRecord<?, ?> record, String name) {
@@ -154,6 +128,7 @@ public final class KafkaEvents implements AutoCloseable {
 
     @Override
     public void close() {
-        producer.close(Duration.ofSeconds(5));
+        producer.close();
+        companion.close();
     }
 }

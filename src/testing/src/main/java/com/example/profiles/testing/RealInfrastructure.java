@@ -1,18 +1,29 @@
 package com.example.profiles.testing;
 
 import com.example.profiles.devtools.FunctionTopics;
-import com.example.profiles.devtools.servers.RedisServerProcess;
 import com.example.profiles.devtools.servers.KafkaBroker;
+import com.example.profiles.devtools.servers.RedisClusterProcess;
+import com.example.profiles.devtools.servers.RedisServerProcess;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 
 import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
 
 /**
- * Quarkus test resource: a real Redis ({@link RedisServerProcess}) and a real Kafka broker
- * ({@link KafkaBroker}) on loopback, with the topics of every {@code functions/*}{@code /function.json}
- * created. Use it with {@code @WithTestResource(RealInfrastructure.class)}; a field
- * {@code @InjectInfrastructure Infrastructure infrastructure} gives the test the servers.
+ * Quarkus test resource: a real Redis and a real Kafka broker ({@link KafkaBroker}) on loopback,
+ * with the topics of every {@code functions/*}{@code /function.json} created. Redis is one server
+ * ({@link RedisServerProcess}) or, with {@link RealClusterInfrastructure} (or the resource argument
+ * {@code redis=cluster}), a real three-master Redis Cluster ({@link RedisClusterProcess}) and the
+ * application configured with {@code quarkus.redis.client-type=cluster}.
+ *
+ * <pre>{@code
+ * @QuarkusTest
+ * @WithTestResource(RealInfrastructure.class)            // or RealClusterInfrastructure.class
+ * class RedisOutageIT {
+ *     @InjectInfrastructure Infrastructure infrastructure;   // @InjectClusterInfrastructure ClusterInfrastructure
+ * }
+ * }</pre>
  *
  * <p>The servers are static singletons: every instance of this resource in one class loader shares
  * them, and the last {@link #stop()} stops them (a count of started instances decides which one is
@@ -24,20 +35,51 @@ import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
  * previous servers are stopped and new ones started (on new ports). Test classes that share an
  * application share the servers.
  *
- * <p>A test may stop Redis through {@link Infrastructure#redis()} to see how the application copes;
- * it should restart it itself, but the next test instance gets a running (empty) Redis regardless.
+ * <p>A test may stop Redis (or a cluster node) to see how the application copes; it should bring it
+ * back itself, but the next test instance gets a running, empty Redis regardless: a single server
+ * is restarted, a cluster with a stopped node is {@linkplain RedisClusterProcess#restart() formed
+ * anew} on the same ports, since a node restarted on its own would not rejoin it.
  */
 public class RealInfrastructure implements QuarkusTestResourceLifecycleManager {
 
+    /** What Redis is. */
+    public enum Redis {
+        /** One redis-server. */
+        SINGLE,
+        /** A three-master Redis Cluster. */
+        CLUSTER
+    }
+
+    /** The resource argument that picks {@link Redis}: {@code single} (default) or {@code cluster}. */
+    public static final String REDIS_ARG = "redis";
+
     private static final Object LOCK = new Object();
     private static RedisServerProcess redis;
+    private static RedisClusterProcess cluster;
     private static KafkaBroker kafka;
     /** Instances of this resource started and not yet stopped. */
     private static int users;
     private static boolean shutdownHookAdded;
 
+    private Redis mode;
     /** Whether this instance counts in {@link #users}, so a repeated stop() releases only once. */
     private boolean started;
+
+    public RealInfrastructure() {
+        this(Redis.SINGLE);
+    }
+
+    protected RealInfrastructure(Redis mode) {
+        this.mode = mode;
+    }
+
+    @Override
+    public void init(Map<String, String> initArgs) {
+        String arg = initArgs.get(REDIS_ARG);
+        if (arg != null) {
+            mode = Redis.valueOf(arg.toUpperCase(Locale.ROOT));
+        }
+    }
 
     @Override
     public Map<String, String> start() {
@@ -47,15 +89,17 @@ public class RealInfrastructure implements QuarkusTestResourceLifecycleManager {
                 users++;
             }
             addShutdownHookOnce();
-            if (redis == null) {
-                redis = RedisServerProcess.start();
-            } else if (!redis.isRunning()) {
-                redis.restart(); // a test stopped it and did not bring it back
-            }
+            bringRedisUp(mode);
             kafka = kafkaWithFunctionTopics(kafka);
-            return Map.of(
-                    "quarkus.redis.hosts", redis.uri(),
-                    "kafka.bootstrap.servers", kafka.bootstrapServers());
+            return switch (mode) {
+                case SINGLE -> Map.of(
+                        "quarkus.redis.hosts", redis.uri(),
+                        "kafka.bootstrap.servers", kafka.bootstrapServers());
+                case CLUSTER -> Map.of(
+                        "quarkus.redis.hosts", cluster.hostsConfig(),
+                        "quarkus.redis.client-type", "cluster",
+                        "kafka.bootstrap.servers", kafka.bootstrapServers());
+            };
         }
     }
 
@@ -76,31 +120,60 @@ public class RealInfrastructure implements QuarkusTestResourceLifecycleManager {
     /**
      * Called for every new test instance. Test classes with the same resources share one running
      * application, so {@link #start()} is not called between them: a test that stopped Redis and
-     * failed before restarting it would break every later test. Hence Redis is brought back here.
+     * failed before bringing it back would break every later test. Hence Redis is brought back here.
      */
     @Override
     public void inject(TestInjector testInjector) {
-        Infrastructure infrastructure;
         synchronized (LOCK) {
-            if (redis != null && !redis.isRunning()) {
-                redis.restart();
+            if (mode == Redis.SINGLE ? redis != null : cluster != null) {
+                bringRedisUp(mode);
             }
-            infrastructure = new Infrastructure(redis, kafka);
+            switch (mode) {
+                case SINGLE -> testInjector.injectIntoFields(new Infrastructure(redis, kafka),
+                        new TestInjector.AnnotatedAndMatchesType(InjectInfrastructure.class, Infrastructure.class));
+                case CLUSTER -> testInjector.injectIntoFields(new ClusterInfrastructure(cluster, kafka),
+                        new TestInjector.AnnotatedAndMatchesType(InjectClusterInfrastructure.class, ClusterInfrastructure.class));
+            }
         }
-        testInjector.injectIntoFields(infrastructure,
-                new TestInjector.AnnotatedAndMatchesType(InjectInfrastructure.class, Infrastructure.class));
     }
 
-    /** The servers currently shared, for code that is not a Quarkus test; null parts when stopped. */
+    /** The single-node servers currently shared, for code that is not a Quarkus test; null parts when stopped. */
     public static Infrastructure current() {
         synchronized (LOCK) {
             return new Infrastructure(redis, kafka);
         }
     }
 
+    /** The cluster servers currently shared, for code that is not a Quarkus test; null parts when stopped. */
+    public static ClusterInfrastructure currentCluster() {
+        synchronized (LOCK) {
+            return new ClusterInfrastructure(cluster, kafka);
+        }
+    }
+
+    /** Starts this mode's Redis, or brings it back if a test stopped it (or one of its nodes). */
+    private static void bringRedisUp(Redis mode) {
+        switch (mode) {
+            case SINGLE -> {
+                if (redis == null) {
+                    redis = RedisServerProcess.start();
+                } else if (!redis.isRunning()) {
+                    redis.restart();
+                }
+            }
+            case CLUSTER -> {
+                if (cluster == null) {
+                    cluster = RedisClusterProcess.start();
+                } else if (!cluster.isRunning()) {
+                    cluster.restart();
+                }
+            }
+        }
+    }
+
     /**
      * {@code broker} if it runs, else a newly started one, with the topics of every
-     * {@code functions/*}{@code /function.json} created. Shared with {@link RealClusterInfrastructure}.
+     * {@code functions/*}{@code /function.json} created.
      */
     static KafkaBroker kafkaWithFunctionTopics(KafkaBroker broker) {
         KafkaBroker running = broker != null && broker.isRunning() ? broker : KafkaBroker.start();
@@ -134,15 +207,23 @@ public class RealInfrastructure implements QuarkusTestResourceLifecycleManager {
     private static void stopServers() {
         KafkaBroker broker = kafka;
         RedisServerProcess server = redis;
+        RedisClusterProcess servers = cluster;
         kafka = null;
         redis = null;
+        cluster = null;
         try {
             if (broker != null) {
                 broker.stop();
             }
         } finally {
-            if (server != null) {
-                server.stop();
+            try {
+                if (server != null) {
+                    server.stop();
+                }
+            } finally {
+                if (servers != null) {
+                    servers.stop();
+                }
             }
         }
     }

@@ -120,8 +120,8 @@ class RedisClusterProcessTest {
             long t0 = System.nanoTime();
             Map<String, String> config = resource.start();
             System.out.printf("Redis Cluster and Kafka ready in %d ms%n", millis(t0));
-            cluster = RealClusterInfrastructure.current().cluster();
-            kafka = RealClusterInfrastructure.current().kafka();
+            cluster = RealInfrastructure.currentCluster().cluster();
+            kafka = RealInfrastructure.currentCluster().kafka();
             assertEquals(Map.of(
                     "quarkus.redis.hosts", cluster.hostsConfig(),
                     "quarkus.redis.client-type", "cluster",
@@ -151,8 +151,8 @@ class RedisClusterProcessTest {
         }
         assertFalse(cluster.isRunning());
         assertFalse(kafka.isRunning());
-        assertNull(RealClusterInfrastructure.current().cluster());
-        assertNull(RealClusterInfrastructure.current().kafka());
+        assertNull(RealInfrastructure.currentCluster().cluster());
+        assertNull(RealInfrastructure.currentCluster().kafka());
     }
 
     /** A test instance as the resource sees it. */

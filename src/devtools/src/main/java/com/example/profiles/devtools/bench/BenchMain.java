@@ -647,7 +647,7 @@ public final class BenchMain {
         jcmd("JFR.stop", "name=bench");
         Map<String, Object> profile = new LinkedHashMap<>();
         profile.put("drain", drain);
-        profile.put("jfr", jfr.toString());
+        profile.put("jfr", asRecorded(jfr));
         profile.putAll(JfrSummary.summarize(jfr));
         results.put("kafkaProfiled", profile);
         say("profiled drain: %s", drain);
@@ -914,6 +914,16 @@ public final class BenchMain {
     private List<String> launchOptions() {
         String outDir = out.toAbsolutePath().toString();
         return appJvmOptions.stream().map(o -> o.replace("{out}", outDir)).toList();
+    }
+
+    /**
+     * A path as the results record it: relative to the project root (the driver's working
+     * directory), so no committed result names the folders of the machine that wrote it.
+     */
+    static String asRecorded(Path path) {
+        Path root = Path.of("").toAbsolutePath();
+        Path absolute = path.toAbsolutePath().normalize();
+        return (absolute.startsWith(root) ? root.relativize(absolute) : absolute).toString();
     }
 
     /** Pauses from the app's -Xlog:gc file, if it wrote one: how often, how long, how much in all. */

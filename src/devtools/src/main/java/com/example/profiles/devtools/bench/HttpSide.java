@@ -9,6 +9,7 @@ import org.HdrHistogram.Histogram;
 
 import com.example.profiles.devtools.bench.LoadStream.Event;
 
+import io.cloudevents.http.HttpMessageFactory;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
@@ -146,9 +147,10 @@ final class HttpSide implements AutoCloseable {
             if (e == null) {
                 return req.send();
             }
-            req.putHeader("ce-specversion", "1.0").putHeader("ce-id", e.id()).putHeader("ce-source", e.source())
-                    .putHeader("ce-type", e.ceType()).putHeader("content-type", "application/json");
-            return req.send(Buffer.buffer(e.data()));
+            // Binary content mode, written by the CloudEvents SDK's HTTP binding (ce-* headers, Content-Type).
+            Buffer[] body = new Buffer[1];
+            HttpMessageFactory.createWriter(req::putHeader, bytes -> body[0] = Buffer.buffer(bytes)).writeBinary(e.cloudEvent());
+            return req.send(body[0]);
         }).compose(resp -> resp.body().map(body -> new Answer(resp, body)));
     }
 

@@ -22,6 +22,8 @@ import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 
+import io.cloudevents.kafka.KafkaMessageFactory;
+
 import com.example.profiles.devtools.bench.LoadStream.Event;
 import com.example.profiles.devtools.bench.LoadStream.Kind;
 
@@ -56,21 +58,13 @@ final class KafkaSide implements AutoCloseable {
 
     static ProducerRecord<byte[], byte[]> record(Event e) {
         byte[] key = e.userId().getBytes(StandardCharsets.UTF_8);
-        ProducerRecord<byte[], byte[]> record = new ProducerRecord<>(e.topic(), key, e.data());
-        if (e.kind() != Kind.CUSTOMER) {
-            // Binary content mode, as the CloudEvents Kafka binding writes it.
-            record.headers().add("ce_specversion", bytes("1.0"));
-            record.headers().add("ce_id", bytes(e.id()));
-            record.headers().add("ce_source", bytes(e.source()));
-            record.headers().add("ce_type", bytes(e.ceType()));
-            record.headers().add("content-type", bytes("application/json"));
+        if (e.kind() == Kind.CUSTOMER) {
+            return new ProducerRecord<>(e.topic(), key, e.data()); // a plain Debezium change, as the connector writes it
         }
-        return record;
+        // Binary content mode, written by the CloudEvents SDK's Kafka binding (ce_* headers, content-type).
+        return KafkaMessageFactory.createWriter(e.topic(), key).writeBinary(e.cloudEvent());
     }
 
-    static byte[] bytes(String s) {
-        return s.getBytes(StandardCharsets.UTF_8);
-    }
 
     void send(Event e) {
         producer.send(record(e), (metadata, exception) -> {

@@ -1,11 +1,15 @@
 package com.example.profiles.devtools.bench;
 
+import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Random;
+
+import io.cloudevents.CloudEvent;
+import io.cloudevents.core.builder.CloudEventBuilder;
 
 /**
  * A reproducible, realistic mixed stream for the benchmark: purchase, cart and customer-change
@@ -30,6 +34,19 @@ final class LoadStream {
                 case CART -> "com.example.commerce.cart.changed.v1";
                 case CUSTOMER -> "com.example.customers.changed.v1";
             };
+        }
+
+        /**
+         * The event as a CloudEvent (binary mode on both transports: the data is the JSON as
+         * generated); not for {@link Kind#CUSTOMER}, whose records are plain Debezium changes.
+         */
+        CloudEvent cloudEvent() {
+            return CloudEventBuilder.v1()
+                    .withId(id)
+                    .withSource(URI.create(source))
+                    .withType(ceType())
+                    .withData("application/json", data)
+                    .build();
         }
 
         String topic() {

@@ -13,17 +13,24 @@ import java.util.List;
 import java.util.concurrent.CountDownLatch;
 
 /**
- * Runs a real Redis and a real Kafka broker on loopback for the demo script, until killed.
+ * Runs a real Redis and a real Kafka broker on loopback for the demo, the benchmark and
+ * {@code quarkus:dev}, until killed.
  *
- * <p>Usage: {@code LocalServers [ENV_FILE]} (default {@code target/local-stack/stack.env}), run with
- * the project directory as working directory. Once both servers are ready and the topics of every
- * {@code functions/*}{@code /function.json} exist, the env file appears, holding
- * {@code REDIS_URL=...} and {@code KAFKA_BOOTSTRAP_SERVERS=...}; a script can wait for it and then
- * source it. SIGTERM or SIGINT stops both servers, deletes their temp dirs and the env file.
+ * <p>Usage: {@code LocalServers [--default-ports] [ENV_FILE]} (default
+ * {@code target/local-stack/stack.env}), run with the project directory as working directory. The
+ * servers take free ports, or with {@code --default-ports} Redis's 6379 and Kafka's 9092, the
+ * application's defaults, so {@code ./mvnw quarkus:dev} finds them with no settings. Once both
+ * servers are ready and the topics of every {@code functions/*}{@code /function.json} exist, the env
+ * file appears, holding {@code REDIS_URL=...} and {@code KAFKA_BOOTSTRAP_SERVERS=...}; a script can
+ * wait for it and then read it. The same two settings are printed as {@code export} lines. SIGTERM
+ * or SIGINT stops both servers, deletes their temp dirs and the env file.
  */
 public final class LocalServers {
 
     private static final Path DEFAULT_ENV_FILE = Path.of("target", "local-stack", "stack.env");
+    /** The ports the application's default configuration names (REDIS_URL, KAFKA_BOOTSTRAP_SERVERS unset). */
+    static final int REDIS_DEFAULT_PORT = 6379;
+    static final int KAFKA_DEFAULT_PORT = 9092;
 
     private LocalServers() {
     }
@@ -35,7 +42,18 @@ public final class LocalServers {
         if (System.getProperty("java.util.logging.manager") == null) {
             System.setProperty("java.util.logging.manager", "org.jboss.logmanager.LogManager");
         }
-        Path envFile = args.length > 0 ? Path.of(args[0]) : DEFAULT_ENV_FILE;
+        boolean defaultPorts = false;
+        Path envFileArg = DEFAULT_ENV_FILE;
+        for (String arg : args) {
+            if (arg.equals("--default-ports")) {
+                defaultPorts = true;
+            } else if (arg.startsWith("-")) {
+                throw new IllegalArgumentException("unknown option " + arg + "; usage: LocalServers [--default-ports] [ENV_FILE]");
+            } else {
+                envFileArg = Path.of(arg);
+            }
+        }
+        Path envFile = envFileArg;
         // A file left by an earlier run would send a waiting script to ports nobody listens on.
         Files.deleteIfExists(envFile);
 
@@ -43,8 +61,8 @@ public final class LocalServers {
         Runtime.getRuntime().addShutdownHook(new Thread(() -> holder.stop(envFile), "local-stack-shutdown"));
 
         long started = System.nanoTime();
-        holder.redis = RedisServerProcess.start();
-        holder.kafka = KafkaBroker.start();
+        holder.redis = defaultPorts ? RedisServerProcess.startOnPort(REDIS_DEFAULT_PORT) : RedisServerProcess.start();
+        holder.kafka = defaultPorts ? KafkaBroker.startOnPort(KAFKA_DEFAULT_PORT) : KafkaBroker.start();
         List<String> topics = FunctionTopics.fromProject();
         holder.kafka.createTopics(topics.toArray(String[]::new));
 
@@ -54,6 +72,8 @@ public final class LocalServers {
                         + "stop with Ctrl-C or kill %d%n",
                 (System.nanoTime() - started) / 1_000_000, holder.redis.uri(), holder.kafka.bootstrapServers(),
                 topics, envFile, ProcessHandle.current().pid());
+        System.out.printf("export REDIS_URL=%s%nexport KAFKA_BOOTSTRAP_SERVERS=%s%n", holder.redis.uri(), holder.kafka.bootstrapServers());
+        System.out.flush();
 
         new CountDownLatch(1).await(); // until the process is killed; the shutdown hook cleans up
     }

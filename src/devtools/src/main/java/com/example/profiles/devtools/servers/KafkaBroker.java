@@ -110,6 +110,23 @@ public final class KafkaBroker implements AutoCloseable {
         return saslSslBootstrapServers;
     }
 
+    /**
+     * Like {@link #start()}, with the broker on the given loopback port (e.g. Kafka's default 9092,
+     * for an application run with its default configuration); fails, naming the port, if it is taken.
+     */
+    public static KafkaBroker startOnPort(int brokerPort) {
+        quietLogging();
+        RuntimeException last = null;
+        for (int attempt = 0; attempt < START_ATTEMPTS; attempt++) {
+            try {
+                return startOnce(brokerPort, LoopbackPorts.freePort(), 0, null);
+            } catch (RuntimeException e) {
+                last = e;
+            }
+        }
+        throw new IllegalStateException("the Kafka broker could not start on 127.0.0.1:" + brokerPort + " (is another broker running there?)", last);
+    }
+
     /** {@code 127.0.0.1:PORT}, for {@code kafka.bootstrap.servers}. */
     public String bootstrapServers() {
         return bootstrapServers;

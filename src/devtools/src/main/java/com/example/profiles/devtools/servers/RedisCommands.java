@@ -1,15 +1,7 @@
 package com.example.profiles.devtools.servers;
 
-import java.io.BufferedInputStream;
-import java.io.BufferedOutputStream;
-import java.io.ByteArrayOutputStream;
-import java.io.EOFException;
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
 import java.io.UncheckedIOException;
-import java.net.InetSocketAddress;
-import java.net.Socket;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -17,9 +9,20 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
+import redis.clients.jedis.ClientSetInfoConfig;
+import redis.clients.jedis.DefaultJedisClientConfig;
+import redis.clients.jedis.HostAndPort;
+import redis.clients.jedis.Jedis;
+import redis.clients.jedis.JedisClientConfig;
+import redis.clients.jedis.RedisProtocol;
+import redis.clients.jedis.commands.ProtocolCommand;
+import redis.clients.jedis.exceptions.JedisConnectionException;
+import redis.clients.jedis.exceptions.JedisDataException;
+
 /**
- * A raw RESP2 client for tests: one connection per command, no pooling, no library in between, so a
- * test can check what is really stored in Redis independently of the application's client.
+ * Any Redis command from a test or a tool, over Jedis: one connection per command, no pooling, a
+ * client other than the application's (Vert.x), so a test checks what is really stored in Redis
+ * independently of the code under test. Replies are plain Java values.
  *
  * <pre>{@code
  * RedisCommands.call(uri, "FLUSHALL");
@@ -28,13 +31,19 @@ import java.util.Map;
  */
 public final class RedisCommands {
 
-    private static final int CONNECT_TIMEOUT_MILLIS = 2_000;
-    private static final int READ_TIMEOUT_MILLIS = 10_000;
+    private static final JedisClientConfig CONFIG = DefaultJedisClientConfig.builder()
+            .connectionTimeoutMillis(2_000)
+            .socketTimeoutMillis(10_000)
+            .protocol(RedisProtocol.RESP2)
+            // No CLIENT SETINFO on connect: Redis before 7.2 does not know it, and a test's
+            // commandstats should show only its own commands.
+            .clientSetInfoConfig(ClientSetInfoConfig.DISABLED)
+            .build();
 
     private RedisCommands() {
     }
 
-    /** An error reply ({@code -ERR ...}, {@code -WRONGTYPE ...}) from the server. */
+    /** An error reply ({@code -ERR ...}, {@code -WRONGTYPE ...}, {@code -MOVED ...}) from the server. */
     public static final class RedisErrorReply extends RuntimeException {
         private static final long serialVersionUID = 1L;
 
@@ -49,7 +58,7 @@ public final class RedisCommands {
      * returns its reply: a simple string as {@code String}, an integer as {@code Long}, a bulk string
      * as {@code String} (UTF-8) or {@code null}, an array as {@code List<Object>} (or {@code null}).
      *
-     * @throws RedisErrorReply when the server answers with an error
+     * @throws RedisErrorReply when the server answers with an error (also one inside an array, e.g. from EXEC)
      * @throws UncheckedIOException when the server cannot be reached (cause e.g. {@link java.net.ConnectException})
      */
     public static Object call(String uri, String... args) {
@@ -57,23 +66,18 @@ public final class RedisCommands {
             throw new IllegalArgumentException("no command given");
         }
         URI parsed = URI.create(uri);
-        int port = parsed.getPort() == -1 ? 6379 : parsed.getPort();
-        try (Socket socket = new Socket()) {
-            socket.connect(new InetSocketAddress(parsed.getHost(), port), CONNECT_TIMEOUT_MILLIS);
-            socket.setSoTimeout(READ_TIMEOUT_MILLIS);
-            OutputStream out = new BufferedOutputStream(socket.getOutputStream());
-            InputStream in = new BufferedInputStream(socket.getInputStream());
-            String userInfo = parsed.getUserInfo();
-            if (userInfo != null && userInfo.startsWith(":")) {
-                out.write(encode("AUTH", userInfo.substring(1)));
-                out.flush();
-                readReply(in);
-            }
-            out.write(encode(args));
-            out.flush();
-            return readReply(in);
-        } catch (IOException e) {
-            throw new UncheckedIOException(args[0] + " to " + uri + " failed: " + e, e);
+        HostAndPort server = new HostAndPort(parsed.getHost(), parsed.getPort() == -1 ? 6379 : parsed.getPort());
+        String[] rest = java.util.Arrays.copyOfRange(args, 1, args.length);
+        String userInfo = parsed.getUserInfo();
+        JedisClientConfig config = userInfo != null && userInfo.startsWith(":")
+                ? DefaultJedisClientConfig.builder().from(CONFIG).password(userInfo.substring(1)).build()
+                : CONFIG;
+        try (Jedis jedis = new Jedis(server, config)) {
+            return plain(jedis.sendCommand(command(args[0]), rest));
+        } catch (JedisDataException e) {
+            throw new RedisErrorReply(e.getMessage());
+        } catch (JedisConnectionException e) {
+            throw new UncheckedIOException(args[0] + " to " + uri + " failed: " + e, ioCause(e));
         }
     }
 
@@ -87,77 +91,42 @@ public final class RedisCommands {
         return map;
     }
 
-    private static byte[] encode(String... args) {
-        ByteArrayOutputStream buffer = new ByteArrayOutputStream();
-        writeAscii(buffer, "*" + args.length + "\r\n");
-        for (String arg : args) {
-            byte[] bytes = arg.getBytes(StandardCharsets.UTF_8);
-            writeAscii(buffer, "$" + bytes.length + "\r\n");
-            buffer.writeBytes(bytes);
-            writeAscii(buffer, "\r\n");
-        }
-        return buffer.toByteArray();
+    /** Any command by name, including ones Jedis has no constant for. */
+    private static ProtocolCommand command(String name) {
+        byte[] raw = name.getBytes(StandardCharsets.UTF_8);
+        return () -> raw;
     }
 
-    private static void writeAscii(ByteArrayOutputStream buffer, String s) {
-        buffer.writeBytes(s.getBytes(StandardCharsets.US_ASCII));
+    /** Jedis's raw reply (byte arrays, longs, lists, errors inside arrays) as plain values. */
+    private static Object plain(Object reply) {
+        if (reply instanceof byte[] bytes) {
+            return new String(bytes, StandardCharsets.UTF_8);
+        }
+        if (reply instanceof JedisDataException error) {
+            throw new RedisErrorReply(error.getMessage());
+        }
+        if (reply instanceof List<?> items) {
+            List<Object> values = new ArrayList<>(items.size());
+            for (Object item : items) {
+                values.add(plain(item));
+            }
+            return values;
+        }
+        return reply; // Long or null
     }
 
-    private static Object readReply(InputStream in) throws IOException {
-        int type = in.read();
-        if (type == -1) {
-            throw new EOFException("connection closed before a reply");
+    /** The I/O failure under Jedis's exception (a refused connection, a timeout). */
+    private static IOException ioCause(JedisConnectionException e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof IOException io) {
+                return io;
+            }
+            for (Throwable suppressed : t.getSuppressed()) {
+                if (suppressed instanceof IOException io) {
+                    return io;
+                }
+            }
         }
-        String line = readLine(in);
-        switch (type) {
-            case '+':
-                return line;
-            case '-':
-                throw new RedisErrorReply(line);
-            case ':':
-                return Long.parseLong(line);
-            case '$': {
-                int length = Integer.parseInt(line);
-                if (length < 0) {
-                    return null;
-                }
-                byte[] bytes = in.readNBytes(length);
-                if (bytes.length < length || in.read() != '\r' || in.read() != '\n') {
-                    throw new EOFException("truncated bulk string");
-                }
-                return new String(bytes, StandardCharsets.UTF_8);
-            }
-            case '*': {
-                int count = Integer.parseInt(line);
-                if (count < 0) {
-                    return null;
-                }
-                List<Object> items = new ArrayList<>(count);
-                for (int i = 0; i < count; i++) {
-                    // An error inside an array (e.g. from EXEC) is thrown like a top-level one.
-                    items.add(readReply(in));
-                }
-                return items;
-            }
-            default:
-                throw new IOException("unexpected RESP type byte '" + (char) type + "'");
-        }
-    }
-
-    private static String readLine(InputStream in) throws IOException {
-        ByteArrayOutputStream line = new ByteArrayOutputStream();
-        int previous = -1;
-        while (true) {
-            int b = in.read();
-            if (b == -1) {
-                throw new EOFException("connection closed in the middle of a reply");
-            }
-            if (previous == '\r' && b == '\n') {
-                byte[] bytes = line.toByteArray();
-                return new String(bytes, 0, bytes.length - 1, StandardCharsets.UTF_8);
-            }
-            line.write(b);
-            previous = b;
-        }
+        return new IOException(e);
     }
 }

@@ -70,6 +70,21 @@ public final class RedisServerProcess implements AutoCloseable {
     }
 
     /**
+     * Starts a server on the given loopback port (e.g. Redis's default 6379, for an application run
+     * with its default configuration) and returns once it answers PING; fails, naming the port, if
+     * it is taken.
+     */
+    public static RedisServerProcess startOnPort(int port) {
+        RedisServerProcess server = new RedisServerProcess(findOnPath("redis-server"), port, List.of());
+        try {
+            server.launch();
+        } catch (IllegalStateException e) {
+            throw new IllegalStateException("redis-server could not start on 127.0.0.1:" + port + " (is another Redis running there?)", e);
+        }
+        return server;
+    }
+
+    /**
      * Like {@link #start()}, with more {@code redis-server} options after the standard ones (a later
      * option wins over an earlier one). {@code extraArgs} is asked once per start attempt, so options
      * that name a port (e.g. {@code --cluster-port}) can take a fresh one when an attempt fails; the

@@ -28,8 +28,8 @@ import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
 
 /**
  * The Knative manifests under infra/knative/generated: up to date with functions/*, wired as the
- * descriptors say (checked here, no cluster needed), and valid against the upstream CRD schemas in
- * ../shared/knative-crds (skipped, with the reason, where that folder is absent).
+ * descriptors say (checked here, no cluster needed), and valid against the upstream Knative CRD
+ * schemas copied into this module's test resources ({@code knative-crds/}, see its README.md).
  *
  * <p>Plain JUnit: no Quarkus, no servers. Regenerate with
  * {@code ./mvnw -q test -pl src/devtools -am -Dtest=KnativeManifestsTest -Dsurefire.failIfNoSpecifiedTests=false -Dknative.regenerate=true}.
@@ -37,7 +37,8 @@ import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
 class KnativeManifestsTest {
 
     static final Path ROOT = ProjectRoot.path();
-    static final Path CRDS = ROOT.resolve("../shared/knative-crds").normalize();
+    /** The upstream CRDs, from the test class path (src/test/resources/knative-crds). */
+    static final Path CRDS = crdFolder();
     static final YAMLMapper YAML = new YAMLMapper();
     static final ObjectMapper JSON = new ObjectMapper();
 
@@ -143,7 +144,7 @@ class KnativeManifestsTest {
                 .anyMatch(p -> p.contains("sweeper") && p.contains("2 triggers"));
     }
 
-    // --- the CRD schemas in ../shared/knative-crds
+    // --- the upstream CRD schemas (src/test/resources/knative-crds)
 
     @Test
     void everyGeneratedManifestMatchesItsCrdSchema() {
@@ -207,8 +208,8 @@ class KnativeManifestsTest {
     }
 
     @Test
-    void theConversionRejectsUndeclaredFieldsWithoutSharedCrds() throws IOException {
-        // Runs everywhere: a tiny CRD written here proves the conversion rules themselves.
+    void theConversionRulesRejectUndeclaredFields() throws IOException {
+        // A tiny CRD written here proves the conversion rules themselves, apart from the Knative schemas.
         JsonNode crd = YAML.readTree("""
                 apiVersion: apiextensions.k8s.io/v1
                 kind: CustomResourceDefinition
@@ -248,9 +249,8 @@ class KnativeManifestsTest {
                 .anyMatch(p -> p.contains("labelz"));
     }
 
-    /** The CRDs of ../shared/knative-crds, plus ConfigMap (a core kind, no CRD) from a schema written here. */
+    /** The upstream Knative CRDs, plus ConfigMap (a core kind, no CRD) from a schema written here. */
     static CrdSchemas crds() {
-        Skip.unless(Files.isDirectory(CRDS), "skipped: " + CRDS + " (the upstream Knative CRDs) is absent, so the schema checks cannot run");
         try {
             JsonNode configMap = YAML.readTree("""
                     type: object
@@ -261,6 +261,15 @@ class KnativeManifestsTest {
                     """);
             return CrdSchemas.load(CRDS).with("v1", "ConfigMap", configMap);
         } catch (IOException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static Path crdFolder() {
+        try {
+            return Path.of(Objects.requireNonNull(KnativeManifestsTest.class.getResource("/knative-crds"),
+                    "knative-crds/ is not on the test class path").toURI());
+        } catch (java.net.URISyntaxException e) {
             throw new IllegalStateException(e);
         }
     }
