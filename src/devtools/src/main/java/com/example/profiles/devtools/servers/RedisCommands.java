@@ -31,14 +31,24 @@ import redis.clients.jedis.exceptions.JedisDataException;
  */
 public final class RedisCommands {
 
-    private static final JedisClientConfig CONFIG = DefaultJedisClientConfig.builder()
-            .connectionTimeoutMillis(2_000)
-            .socketTimeoutMillis(10_000)
-            .protocol(RedisProtocol.RESP2)
-            // No CLIENT SETINFO on connect: Redis before 7.2 does not know it, and a test's
-            // commandstats should show only its own commands.
-            .clientSetInfoConfig(ClientSetInfoConfig.DISABLED)
-            .build();
+    private static final JedisClientConfig CONFIG = config(null);
+
+    /**
+     * Built whole for each password: {@code builder().from(CONFIG).password(p)} would copy CONFIG's
+     * (empty) credentials provider, which wins over the password, and the handshake's HELLO would go
+     * unauthenticated (NOAUTH).
+     */
+    private static JedisClientConfig config(String password) {
+        return DefaultJedisClientConfig.builder()
+                .connectionTimeoutMillis(2_000)
+                .socketTimeoutMillis(10_000)
+                .protocol(RedisProtocol.RESP2)
+                // No CLIENT SETINFO on connect: Redis before 7.2 does not know it, and a test's
+                // commandstats should show only its own commands.
+                .clientSetInfoConfig(ClientSetInfoConfig.DISABLED)
+                .password(password)
+                .build();
+    }
 
     private RedisCommands() {
     }
@@ -70,7 +80,7 @@ public final class RedisCommands {
         String[] rest = java.util.Arrays.copyOfRange(args, 1, args.length);
         String userInfo = parsed.getUserInfo();
         JedisClientConfig config = userInfo != null && userInfo.startsWith(":")
-                ? DefaultJedisClientConfig.builder().from(CONFIG).password(userInfo.substring(1)).build()
+                ? config(userInfo.substring(1))
                 : CONFIG;
         try (Jedis jedis = new Jedis(server, config)) {
             return plain(jedis.sendCommand(command(args[0]), rest));
