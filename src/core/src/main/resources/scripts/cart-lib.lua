@@ -65,32 +65,45 @@ local function cart_step(state, op)
   end
 end
 
--- Replays the cart from base (the cart as of the horizon) through the operations in KEYS[4] (at
--- least one), folds
--- the operations that fell behind the lateness horizon into the base, and writes the result. The
--- cart source's freshness (src:cart:*) follows the replayed cart: its event time is the newest
--- operation in effect, and it counts as written only when the cart changed.
-local function cart_replay(base)
-  local entries = redis.call('ZRANGE', cart_log, 0, -1, 'WITHSCORES')
-  local horizon = tonumber(entries[#entries]) - lateness
+-- Redis orders a sorted set's members of equal score by their bytes (memcmp, then length); Lua's
+-- '<' on strings follows the server's collation locale. Replaying in Redis's order needs Redis's.
+local function bytes_before(a, b)
+  local n = math.min(#a, #b)
+  for i = 1, n do
+    local x, y = string.byte(a, i), string.byte(b, i)
+    if x ~= y then
+      return x < y
+    end
+  end
+  return #a < #b
+end
+
+-- Replays the cart from base (the cart as of the horizon) through the operations (entries, in the
+-- log's order: {score, member}, at least one), folding those that fell behind the lateness horizon
+-- into the base, and answers what would be written, writing nothing. The cart
+-- source's freshness (src:cart:*) follows the replayed cart: its event time is the newest operation
+-- in effect, and it counts as written only when the cart changed.
+local function cart_replan(base, entries)
+  local horizon = entries[#entries][1] - lateness
   local first_kept = #entries + 1
-  for i = 1, #entries, 2 do
-    if tonumber(entries[i + 1]) >= horizon then
+  for i = 1, #entries do
+    if entries[i][1] >= horizon then
       first_kept = i
       break
     end
-    local member = entries[i]
-    cart_step(base, cjson.decode(string.sub(member, string.find(member, '|', 1, true) + 1)))
+    local folded = entries[i][2]
+    cart_step(base, cjson.decode(string.sub(folded, string.find(folded, '|', 1, true) + 1)))
   end
+  local trim = nil
   if first_kept > 1 then
     base.t = horizon
-    redis.call('ZREMRANGEBYSCORE', cart_log, '-inf', '(' .. horizon)
+    trim = horizon
   end
   local base_json = cjson.encode(base)
   local state = cjson.decode(base_json)
-  for i = first_kept, #entries, 2 do
-    local member = entries[i]
-    cart_step(state, cjson.decode(string.sub(member, string.find(member, '|', 1, true) + 1)))
+  for i = first_kept, #entries do
+    local kept = entries[i][2]
+    cart_step(state, cjson.decode(string.sub(kept, string.find(kept, '|', 1, true) + 1)))
   end
   local value, items = 0, 0
   for _, line in pairs(state.lines) do
@@ -108,23 +121,93 @@ local function cart_replay(base)
       changed = true
     end
   end
-  redis.call('HSET', profile, 'cart:base', base_json)
+  return {trim = trim, base_json = base_json, state = state, value = value, items = items, view = view, changed = changed}
+end
+
+-- The cart's operation log as entries for cart_replan.
+local function cart_entries()
+  local stored = redis.call('ZRANGE', cart_log, 0, -1, 'WITHSCORES')
+  local entries = {}
+  for i = 1, #stored, 2 do
+    entries[#entries + 1] = {tonumber(stored[i + 1]), stored[i]}
+  end
+  return entries
+end
+
+-- Plans placing one operation in the cart's history, reading only: the log as it would be after
+-- ZADD (the new member at its place) and the replayed cart. Returns nil, planning nothing, when the
+-- operation is older than the base: the lateness window for it has closed. cart_commit(plan)
+-- writes it; in between the caller checks the plan (cart_problem).
+local function cart_plan(op)
+  local base = cart_decode(redis.call('HGET', profile, 'cart:base'))
+  if op.t < base.t then
+    return nil
+  end
+  local member = op.k .. '|' .. cjson.encode(op)
+  local entries, placed = {}, false
+  for _, entry in ipairs(cart_entries()) do
+    local score, existing = entry[1], entry[2]
+    if existing ~= member then
+      if not placed and (op.t < score or (op.t == score and bytes_before(member, existing))) then
+        entries[#entries + 1] = {op.t, member}
+        placed = true
+      end
+      entries[#entries + 1] = entry
+    end
+  end
+  if not placed then
+    entries[#entries + 1] = {op.t, member}
+  end
+  local plan = cart_replan(base, entries)
+  plan.score, plan.member = op.t, member
+  return plan
+end
+
+-- Why the planned cart cannot be kept, or nil: a line holding more units than one line may, a
+-- line or the whole cart worth more than the limits, more units than a running total may reach.
+-- Checked on the cart as replayed, before anything is written.
+local function cart_problem(plan, quantity_limit, amount_limit, total_limit)
+  for _, line in pairs(plan.state.lines) do
+    if line.q > quantity_limit then
+      return 'cart-line-quantity'
+    end
+    if line.q * line.p > amount_limit then
+      return 'cart-line-value'
+    end
+  end
+  if plan.value > total_limit then
+    return 'cart-value'
+  end
+  if plan.items > total_limit then
+    return 'cart-items'
+  end
+  return nil
+end
+
+-- Writes a plan of cart_plan(), or of cart_replan() (an erasure rebuilding the cart from what is
+-- newer than it: erasure-lib.lua).
+local function cart_commit(plan)
+  if plan.member then
+    redis.call('ZADD', cart_log, plan.score, plan.member)
+  end
+  if plan.trim then
+    redis.call('ZREMRANGEBYSCORE', cart_log, '-inf', '(' .. plan.trim)
+  end
+  redis.call('HSET', profile, 'cart:base', plan.base_json)
   -- A profile that never had a cart (an order naming an unknown cart) gets no cart fields.
-  if changed and state.id ~= '' then
-    redis.call('HSET', profile, unpack(view))
-    redis.call('HSET', profile, 'src:cart:event_at', state.updated, 'src:cart:written_at', now)
+  if plan.changed and plan.state.id ~= '' then
+    redis.call('HSET', profile, unpack(plan.view))
+    redis.call('HSET', profile, 'src:cart:event_at', plan.state.updated, 'src:cart:written_at', now)
   end
 end
 
--- Places one operation in the cart's history and writes the replayed cart. Returns false,
--- changing nothing, when the operation is older than the base: the lateness window for it has
--- closed.
+-- Plans and writes at once, for the sweeper's own operations (they empty or relabel a cart, so
+-- they cannot break a limit). Returns false, changing nothing, when the operation is too old.
 local function cart_apply(op)
-  local base = cart_decode(redis.call('HGET', profile, 'cart:base'))
-  if op.t < base.t then
+  local plan = cart_plan(op)
+  if not plan then
     return false
   end
-  redis.call('ZADD', cart_log, op.t, op.k .. '|' .. cjson.encode(op))
-  cart_replay(base)
+  cart_commit(plan)
   return true
 end

@@ -4,12 +4,22 @@
 if erased_since(event_time) then
   return stale_result(false)
 end
-remember_event()
-local late = is_late('cart')
+-- Reading and checking: the cart as replayed with this change must stay within the limits.
+local late = read_profile('cart')
 local op = {t = event_time, k = dedup_key, a = ARGV[ARG], cart = ARGV[ARG + 1], sku = ARGV[ARG + 2],
   cat = ARGV[ARG + 3], q = tonumber(ARGV[ARG + 4]), p = tonumber(ARGV[ARG + 5])}
-if not cart_apply(op) then
+local plan = cart_plan(op)
+if not plan then
   -- Older than the cart's base: its place in the order is gone, so it is skipped (and counted).
+  remember_event()
   return stale_result(true)
 end
+local problem = cart_problem(plan, max_quantity, max_amount, max_total)
+if problem then
+  return refused(problem)
+end
+
+-- Writing.
+remember_event()
+cart_commit(plan)
 return applied_result(late)

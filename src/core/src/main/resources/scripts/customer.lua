@@ -5,6 +5,7 @@
 -- [ARG+2] n, then n (attribute, value) pairs to set   then m, then m attributes to remove (null
 -- columns, values too long to keep)   then the attributes the change leaves unchanged (Debezium's
 -- placeholder for a TOASTed value it could not read).
+-- Every read and check comes before the first write (see update-prelude.lua).
 local op = ARGV[ARG]
 local position = ARGV[ARG + 1]
 
@@ -36,6 +37,7 @@ local unchanged_from = m_at + m + 1
 local state = redis.call('HMGET', profile, 'customer:position', 'customer:kept')
 local current = state[1]
 local kept = customer_kept(state[2])
+local late = read_profile('customer')
 
 local function save_kept()
   if next(kept) then
@@ -76,7 +78,6 @@ if current and position <= current then
 end
 
 remember_event()
-local late = is_late('customer')
 if #set > 0 then
   redis.call('HSET', profile, unpack(set))
 end

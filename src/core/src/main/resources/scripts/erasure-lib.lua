@@ -77,10 +77,10 @@ end
 -- newer; see the rule above.
 local function erase(position)
   local purchases = redis.call('ZRANGEBYSCORE', journal, '(' .. event_time, '+inf', 'WITHSCORES')
-  local cart_ops = redis.call('ZRANGEBYSCORE', cart_log, '(' .. event_time, '+inf')
+  local cart_ops = redis.call('ZRANGEBYSCORE', cart_log, '(' .. event_time, '+inf', 'WITHSCORES')
   local shopper_cart_ops = 0
-  for _, member in ipairs(cart_ops) do
-    if string.sub(member, 1, 8) ~= 'sweeper|' then
+  for i = 1, #cart_ops, 2 do
+    if string.sub(cart_ops[i], 1, 8) ~= 'sweeper|' then
       shopper_cart_ops = shopper_cart_ops + 1
     end
   end
@@ -123,6 +123,26 @@ local function erase(position)
       end
     end
   end
+  -- Everything rebuilt is decoded and replayed in memory before the first write (see
+  -- update-prelude.lua): a journal entry or cart operation that cannot be read fails the script here.
+  local journalled = {}
+  for i = 1, #purchases, 2 do
+    local member = purchases[i]
+    local bar = string.find(member, '|', 1, true)
+    journalled[#journalled + 1] = {key = string.sub(member, 1, bar - 1), args = cjson.decode(string.sub(member, bar + 1)),
+      t = tonumber(purchases[i + 1])}
+  end
+  local cart = nil
+  if shopper_cart_ops > 0 then
+    -- The cart as of the erasure is empty: the base (operations behind the horizon) is older.
+    local entries = {}
+    for i = 1, #cart_ops, 2 do
+      entries[#entries + 1] = {tonumber(cart_ops[i + 1]), cart_ops[i]}
+    end
+    cart = cart_replan({t = math.max(event_time, old_base.t), updated = -1, status = 'empty', id = '', order = '', lines = {}}, entries)
+    cart.changed = true -- the profile hash is written anew below: every cart field is new to it
+  end
+
   redis.call('DEL', profile, applied)
   redis.call('HSET', profile, unpack(fields))
   redis.call('ZREMRANGEBYSCORE', KEYS[3], '-inf', event_time)
@@ -130,21 +150,19 @@ local function erase(position)
   redis.call('ZREMRANGEBYSCORE', cart_log, '-inf', event_time)
 
   local remembered = {}
-  if #purchases > 0 then
+  if #journalled > 0 then
     local last = {at = -1, order = ''}
-    for i = 1, #purchases, 2 do
-      local member = purchases[i]
-      local bar = string.find(member, '|', 1, true)
-      remembered[#remembered + 1] = string.sub(member, 1, bar - 1)
-      purchase_replay(cjson.decode(string.sub(member, bar + 1)), tonumber(purchases[i + 1]), last)
+    for _, purchase in ipairs(journalled) do
+      remembered[#remembered + 1] = purchase.key
+      purchase_replay(purchase.args, purchase.t, last)
     end
     redis.call('HSET', profile, 'purchase:last_at', last.at, 'purchase:last_order', last.order,
       'src:purchase:event_at', last.at, 'src:purchase:written_at', now)
   end
-  if shopper_cart_ops > 0 then
-    -- The cart as of the erasure is empty: the base (operations behind the horizon) is older.
-    cart_replay({t = math.max(event_time, old_base.t), updated = -1, status = 'empty', id = '', order = '', lines = {}})
-    for _, member in ipairs(cart_ops) do
+  if cart then
+    cart_commit(cart)
+    for i = 1, #cart_ops, 2 do
+      local member = cart_ops[i]
       local key = string.sub(member, 1, string.find(member, '|', 1, true) - 1)
       if key ~= 'sweeper' then
         remembered[#remembered + 1] = key

@@ -2,6 +2,10 @@
 -- function's own script, so the idempotency record, the ordering checks and the state change
 -- commit together: Redis runs the whole script atomically.
 --
+-- Redis does not roll a script back: what it wrote before an error stays written. So every update
+-- script first reads and checks everything (stored values, the limits), and only then writes; a
+-- refusal or an error happens before the first write and leaves the profile exactly as it was.
+--
 -- KEYS[1] profile hash          profile:{userId}
 -- KEYS[2] applied events        profile:{userId}:applied      (zset: dedup key -> applied at, ms)
 -- KEYS[3] recently bought SKUs  profile:{userId}:recent-skus  (zset: sku -> purchase time, ms)
@@ -10,17 +14,45 @@
 -- KEYS[6] purchase journal      profile:{userId}:journal      (zset, see journal_purchase())
 -- ARGV[1] dedup key (hash of CloudEvent source + id)   ARGV[2] now (ms)
 -- ARGV[3] dedup retention (ms)   ARGV[4] event time (ms)   ARGV[5] lateness bound (ms)
--- ARGV[6..] the function script's own arguments (ARG is the index of the first)
+-- ARGV[6] the most a running total may reach (ProfileLimits: money in base minor units, and counts)
+-- ARGV[7] the most one amount may be (a line: quantity x unit price)   ARGV[8] the most units on one line
+-- ARGV[9..] the function script's own arguments (ARG is the index of the first)
+-- Every number here stays below 2^53, so Lua's doubles hold them exactly.
 local profile, applied, erased_key, journal = KEYS[1], KEYS[2], KEYS[5], KEYS[6]
 local dedup_key = ARGV[1]
 local now = tonumber(ARGV[2])
 local retention = tonumber(ARGV[3])
 local event_time = tonumber(ARGV[4])
 local lateness = tonumber(ARGV[5])
-local ARG = 6
+local max_total = tonumber(ARGV[6])
+local max_amount = tonumber(ARGV[7])
+local max_quantity = tonumber(ARGV[8])
+local ARG = 9
+
+-- A profile field's value as an integer (absent: 0, or the default given). A field that holds
+-- anything else fails the script here, in the reading phase, before anything is written.
+local function integer_of(field, value, absent)
+  if not value then
+    return absent or 0
+  end
+  if not string.find(value, '^%-?%d+$') then
+    error('profile field ' .. field .. ' does not hold an integer')
+  end
+  return tonumber(value)
+end
+
+local function stored_integer(field, absent)
+  return integer_of(field, redis.call('HGET', profile, field), absent)
+end
 
 local function version()
-  return tonumber(redis.call('HGET', profile, 'version') or '0')
+  return stored_integer('version')
+end
+
+-- The answer when applying the event would take a running total past its limit: nothing was
+-- written; ProfileLimits tells the producer which limit.
+local function refused(code, detail)
+  return {'refused', version(), 0, code, detail or ''}
 end
 
 if redis.call('ZSCORE', applied, dedup_key) then
@@ -52,11 +84,24 @@ local function journal_purchase()
   redis.call('ZREMRANGEBYSCORE', journal, '-inf', '(' .. (event_time - lateness))
 end
 
--- True when this event is older than the newest applied event of the source by more than the
--- lateness bound. Must be asked before touch_source() moves the newest time.
-local function is_late(source)
-  local newest = tonumber(redis.call('HGET', profile, 'src:' .. source .. ':event_at') or '-1')
-  return newest >= 0 and event_time < newest - lateness
+-- The reading phase's one call to the profile hash: the version and the source's newest event
+-- time, checked to be integers (so the writes that follow cannot fail on them), and any other
+-- fields the script names. Answers whether this event is late (older than the source's newest by
+-- more than the lateness bound: asked before touch_source() moves the newest time), and the other
+-- fields' raw values by name (false when absent).
+local function read_profile(source, fields)
+  local names = {'version', 'src:' .. source .. ':event_at'}
+  for _, field in ipairs(fields or {}) do
+    names[#names + 1] = field
+  end
+  local raw = redis.call('HMGET', profile, unpack(names))
+  integer_of('version', raw[1])
+  local newest = integer_of(names[2], raw[2], -1)
+  local values = {}
+  for i = 3, #names do
+    values[names[i]] = raw[i]
+  end
+  return newest >= 0 and event_time < newest - lateness, values
 end
 
 -- Records, per source (field group), the newest event time applied and when it was written:

@@ -12,7 +12,10 @@ import jakarta.validation.constraints.PositiveOrZero;
 import jakarta.validation.constraints.Size;
 
 import com.example.profiles.core.PlainText;
+import com.example.profiles.core.ProfileLimits;
 import com.example.profiles.core.UserId;
+
+import com.fasterxml.jackson.annotation.JsonFormat;
 
 import io.quarkus.runtime.annotations.RegisterForReflection;
 
@@ -25,13 +28,14 @@ import io.quarkus.runtime.annotations.RegisterForReflection;
  */
 @ConsistentCartChange
 @RegisterForReflection
+@JsonFormat(without = JsonFormat.Feature.ACCEPT_CASE_INSENSITIVE_PROPERTIES) // see StrictJson: one binding on every channel
 public record CartChanged(
         @NotNull @UserId String userId,
-        @NotBlank @Size(max = 128) String cartId,
+        @NotBlank @Size(max = 128) @PlainText String cartId,
         @NotNull CartAction action,
         @Size(min = 1, max = 64) @PlainText String sku,
         @Size(min = 1, max = 64) @PlainText(forbidden = ":", message = "must not contain ':' or control characters") String category,
-        @PositiveOrZero @Max(100_000) Integer quantity,
+        @PositiveOrZero @Max(ProfileLimits.MAX_QUANTITY) Integer quantity,
         @PositiveOrZero @Digits(integer = 12, fraction = 4) BigDecimal unitPrice,
         @Pattern(regexp = "[A-Z]{3}", message = "must be an ISO-4217 code such as EUR") String currency,
         Instant occurredAt) {

@@ -45,7 +45,12 @@ public class CartFunction implements ProfileEventFunction<CartChanged> {
     public ProfileUpdate toUpdate(CartChanged change, EventMeta meta) {
         long eventTime = clock.eventTimeMillis(change.occurredAt(), meta);
         long unitPriceMinor = change.unitPrice() == null || change.currency() == null ? 0
-                : currencies.toBaseMinorUnits(change.unitPrice(), change.currency());
+                : currencies.toBaseMinorUnits("unitPrice", change.unitPrice(), change.currency());
+        if (change.quantity() != null && change.unitPrice() != null && change.currency() != null) {
+            // The line this change asks for is one amount too (at most 10^5 units x 10^14: fits a long).
+            currencies.toBaseMinorUnits("quantity", "the line (quantity × unitPrice)", change.unitPrice().multiply(java.math.BigDecimal.valueOf(change.quantity())),
+                    change.currency());
+        }
         List<String> args = List.of(
                 change.action().name(),
                 change.cartId(),

@@ -5,7 +5,13 @@ import java.time.Instant;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
-/** Decides an event's time: the data's own time, else the CloudEvent {@code time}; never far in the future. */
+/**
+ * Decides an event's time: the data's own time, else the CloudEvent {@code time}; and keeps every
+ * event time inside a sane window, from {@code profiles.earliest-event-time} to now plus
+ * {@code profiles.max-future-skew}. A time outside it is refused, never coerced: a year
+ * -999999999 has no epoch milliseconds, 1970 is not when anything we see happened, and either
+ * would poison ordering, lateness and the freshness lag.
+ */
 @ApplicationScoped
 public class EventClock {
 
@@ -30,11 +36,22 @@ public class EventClock {
         if (time == null) {
             throw new InvalidEventException("occurredAt", "the event has no time: set occurredAt in the data or the CloudEvent time attribute");
         }
-        Instant latest = clock.instant().plus(settings.maxFutureSkew());
-        if (time.isAfter(latest)) {
-            throw new InvalidEventException(occurredAt != null ? "occurredAt" : "time",
-                    "lies more than " + settings.maxFutureSkew() + " in the future (" + time + ")");
-        }
+        checkWindow(occurredAt != null ? "occurredAt" : "time", time);
         return time.toEpochMilli();
+    }
+
+    /**
+     * Refuses a time outside the window. The message names the bound, not the time: the time may
+     * be absurd. Safe for any {@link Instant} (nothing is converted before the check).
+     */
+    public void checkWindow(String field, Instant time) {
+        if (time.isBefore(settings.earliestEventTime())) {
+            throw new InvalidEventException(field, "lies before " + settings.earliestEventTime()
+                    + ", the earliest event time taken (profiles.earliest-event-time)");
+        }
+        if (time.isAfter(clock.instant().plus(settings.maxFutureSkew()))) {
+            throw new InvalidEventException(field, "lies more than " + settings.maxFutureSkew()
+                    + " in the future (profiles.max-future-skew)");
+        }
     }
 }

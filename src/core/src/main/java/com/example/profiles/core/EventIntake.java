@@ -35,14 +35,16 @@ public class EventIntake {
     private final ProfileUpdater updater;
     private final ProfileMetrics metrics;
     private final ProfileSettings settings;
+    private final EventClock clock;
     /** function/trigger -> {next time a store warning may be logged, failures not logged since} */
     private final Map<String, AtomicLong[]> storeWarnings = new ConcurrentHashMap<>();
 
-    public EventIntake(EventValidation validation, ProfileUpdater updater, ProfileMetrics metrics, ProfileSettings settings) {
+    public EventIntake(EventValidation validation, ProfileUpdater updater, ProfileMetrics metrics, ProfileSettings settings, EventClock clock) {
         this.validation = validation;
         this.updater = updater;
         this.metrics = metrics;
         this.settings = settings;
+        this.clock = clock;
     }
 
     /** The function's one event type, from its descriptor. */
@@ -82,6 +84,12 @@ public class EventIntake {
         String expectedType = eventType(function);
         return Uni.createFrom().deferred(() -> {
             Decoded<T> event = decode.get();
+            // The attributes identify the event (dedup) and may carry its time: checked on every
+            // channel, before anything else, so no channel takes what another refuses.
+            EventAttributes.check(event.meta());
+            if (event.meta().time() != null) {
+                clock.checkWindow("time", event.meta().time());
+            }
             if (event.data() == null && function.ignoresEmptyEvents()) {
                 return Uni.createFrom().item(ApplyResult.ignored(event.meta().id()));
             }

@@ -4,6 +4,8 @@ import com.fasterxml.jackson.core.JsonLocation;
 import com.fasterxml.jackson.core.io.JsonEOFException;
 import com.fasterxml.jackson.core.JsonParseException;
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.exc.InputCoercionException;
+import com.fasterxml.jackson.core.exc.StreamConstraintsException;
 import com.fasterxml.jackson.databind.JsonMappingException;
 import com.fasterxml.jackson.databind.exc.InvalidFormatException;
 import com.fasterxml.jackson.databind.exc.MismatchedInputException;
@@ -19,6 +21,31 @@ public final class JsonProblems {
     }
 
     public static Violation violation(JsonProcessingException e) {
+        if (e instanceof JsonRefusal refusal) {
+            return new Violation(field(e), refusal.getOriginalMessage());
+        }
+        if (e instanceof StreamConstraintsException || e.getCause() instanceof StreamConstraintsException) {
+            // Says which limit (nesting depth, number or text length) and its size; quotes no input.
+            String message = (e instanceof StreamConstraintsException limit ? limit : (StreamConstraintsException) e.getCause()).getOriginalMessage();
+            int from = message == null ? -1 : message.indexOf(", from `");
+            return new Violation(field(e), "exceeds a limit of the JSON parser: " + (from < 0 ? message : message.substring(0, from) + ")"));
+        }
+        if (e instanceof JsonParseException && e.getOriginalMessage() != null && e.getOriginalMessage().startsWith("Duplicate field '")) {
+            // The key, not its value: one object may not say one thing twice.
+            String key = e.getOriginalMessage().substring("Duplicate field '".length());
+            key = key.endsWith("'") ? key.substring(0, key.length() - 1) : key;
+            return new Violation(field(e), "has the key '" + (key.length() > 64 ? key.substring(0, 64) + "…" : key) + "' twice" + location(e));
+        }
+        if (e instanceof InputCoercionException || e.getCause() instanceof InputCoercionException) {
+            // A number too large for its type (an int quantity of 41 digits): named by type, not quoted.
+            Class<?> type = (e instanceof InputCoercionException coercion ? coercion : (InputCoercionException) e.getCause()).getTargetType();
+            return new Violation(field(e), "is out of range" + (type == null ? "" : " for " + article(typeName(type))));
+        }
+        if (e instanceof InvalidFormatException invalid && invalid.getTargetType() == String.class
+                && (invalid.getValue() instanceof Number || invalid.getValue() instanceof Boolean)) {
+            // "userId": 0 is not the user "0": a number (or true) is not taken for text.
+            return new Violation(field(e), "must be text (a JSON string), not " + (invalid.getValue() instanceof Number ? "a number" : "a boolean"));
+        }
         if (e instanceof JsonEOFException || e.getCause() instanceof JsonEOFException) {
             return new Violation(field(e), "is not valid JSON: it ends too early" + location(e));
         }

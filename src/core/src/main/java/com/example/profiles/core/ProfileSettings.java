@@ -2,7 +2,11 @@ package com.example.profiles.core;
 
 import java.math.BigDecimal;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.Map;
+
+import jakarta.validation.constraints.Max;
+import jakarta.validation.constraints.Positive;
 
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
@@ -26,6 +30,15 @@ public interface ProfileSettings {
     @WithDefault("PT5M")
     Duration maxFutureSkew();
 
+    /**
+     * The earliest event time taken: an older time is refused, never coerced. With the future
+     * bound ({@link #maxFutureSkew}) it makes the window every event time (the data's, the
+     * CloudEvent {@code time}, a Debezium commit time) must lie in, so event times, lateness and
+     * the freshness lag stay plausible numbers.
+     */
+    @WithDefault("2000-01-01T00:00:00Z")
+    Instant earliestEventTime();
+
     /** How long an applied event's id is remembered, i.e. the window in which re-deliveries are recognised. */
     @WithDefault("P7D")
     Duration dedupRetention();
@@ -43,6 +56,38 @@ public interface ProfileSettings {
     int maxPayloadBytes();
 
     Purchase purchase();
+
+    Limits limits();
+
+    /**
+     * The bounds that keep every amount, quantity and sum a profile holds exact: Redis adds with
+     * signed 64-bit integers ({@code HINCRBY}), Lua computes with doubles (exact to 2^53), and the
+     * cart's lines pass through Redis's cjson, which writes numbers with 14 significant digits.
+     * An event over a bound is refused (HTTP 400 or 422, a dead letter on Kafka) and writes nothing.
+     * Money is in minor units of the base currency, after conversion.
+     */
+    interface Limits {
+        /**
+         * The most one amount may be worth: a unit price, a line (quantity × unit price), an order
+         * total. At most 14 digits, so a price survives cjson exactly. Default 10^13 minor units
+         * (100,000,000,000.00 EUR).
+         */
+        @WithDefault("10000000000000")
+        @Positive
+        @Max(99_999_999_999_999L)
+        long maxAmountMinor();
+
+        /**
+         * The most a profile's running totals may reach: lifetime spend, a category's spend, a
+         * cart's value, and the counts (purchases, units per category, units in the cart). Checked
+         * inside the update script with the profile's own totals, before anything is written.
+         * At most 2^53, so Lua adds exactly. Default 10^15.
+         */
+        @WithDefault("1000000000000000")
+        @Positive
+        @Max(9_007_199_254_740_992L)
+        long maxProfileTotal();
+    }
 
     Kafka kafka();
 

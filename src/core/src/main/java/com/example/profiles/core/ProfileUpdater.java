@@ -15,8 +15,9 @@ import io.vertx.mutiny.redis.client.Response;
 
 /**
  * Applies a normalized update: runs its script with the shared prelude's arguments (dedup key,
- * now, dedup retention, event time, lateness bound) and records freshness for what was really
- * applied.
+ * now, dedup retention, event time, lateness bound, the profile limits) and records freshness for
+ * what was really applied. A script that refuses the event (a running total would pass its limit)
+ * wrote nothing; the refusal becomes a {@link ProfileLimitExceededException}.
  */
 @ApplicationScoped
 public class ProfileUpdater {
@@ -28,9 +29,11 @@ public class ProfileUpdater {
     private final ProfileMetrics metrics;
     private final String retentionMillis;
     private final String latenessMillis;
+    private final ProfileLimits limits;
 
     public ProfileUpdater(ProfileStore store, EventClock clock, ProfileMetrics metrics, ProfileSettings settings, FreshnessIndex freshness,
-            LagWindows lagWindows) {
+            LagWindows lagWindows, ProfileLimits limits) {
+        this.limits = limits;
         this.store = store;
         this.freshness = freshness;
         this.lagWindows = lagWindows;
@@ -53,12 +56,13 @@ public class ProfileUpdater {
      *        null for {@code profiles.store.timeout} from the script's start
      */
     public Uni<ApplyResult> apply(ProfileUpdate update, EventMeta meta, IndexBatch batch, Deadline deadline) {
-        List<String> args = new ArrayList<>(5 + update.args().size());
+        List<String> args = new ArrayList<>(8 + update.args().size());
         args.add(meta.dedupKey());
         args.add(Long.toString(clock.nowMillis()));
         args.add(retentionMillis);
         args.add(Long.toString(update.eventTimeMillis()));
         args.add(latenessMillis);
+        args.addAll(limits.scriptArgs());
         args.addAll(update.args());
         return Uni.createFrom().deferred(() -> {
             // One deadline for the whole event: script, NOSCRIPT fallback and index updates.
@@ -108,9 +112,16 @@ public class ProfileUpdater {
         return reply.size() > 3 ? reply.get(3).toString() : null;
     }
 
-    /** The scripts answer {status, version, late (0/1)}. */
+    /**
+     * The scripts answer {status, version, late (0/1)}, or {'refused', version, 0, code, detail}
+     * (which throws: nothing was written).
+     */
     private ApplyResult result(ProfileUpdate update, EventMeta meta, Response reply) {
-        Status status = Status.valueOf(reply.get(0).toString().toUpperCase(java.util.Locale.ROOT));
+        String answer = reply.get(0).toString();
+        if (answer.equals("refused")) {
+            throw limits.refusal(reply.get(3).toString(), reply.size() > 4 ? reply.get(4).toString() : "");
+        }
+        Status status = Status.valueOf(answer.toUpperCase(java.util.Locale.ROOT));
         long version = reply.get(1).toLong();
         boolean late = reply.get(2).toInteger() == 1;
         long lag = 0;

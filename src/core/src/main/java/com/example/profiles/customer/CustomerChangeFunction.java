@@ -87,8 +87,8 @@ public class CustomerChangeFunction implements ProfileEventFunction<DebeziumChan
         try {
             return fromJson(mapper.readTree(value), recordMeta);
         } catch (JsonProcessingException e) {
-            // The location only: a parser's message quotes the input, which may be personal data.
-            throw new InvalidEventException("data", "is not valid JSON" + JsonProblems.location(e));
+            // JsonProblems never quotes the input, which may be personal data.
+            throw new InvalidEventException(List.of(JsonProblems.violation(e)));
         } catch (IOException e) {
             throw new InvalidEventException("data", "is not valid JSON");
         }

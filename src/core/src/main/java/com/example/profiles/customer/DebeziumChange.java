@@ -7,6 +7,9 @@ import jakarta.validation.constraints.NotBlank;
 import jakarta.validation.constraints.NotNull;
 import jakarta.validation.constraints.Pattern;
 import jakarta.validation.constraints.PositiveOrZero;
+import jakarta.validation.constraints.Size;
+
+import com.example.profiles.core.PlainText;
 
 import com.fasterxml.jackson.annotation.JsonCreator;
 import com.fasterxml.jackson.annotation.JsonIgnore;
@@ -53,10 +56,11 @@ public record DebeziumChange(
      */
     public record Source(
             String connector,
-            String name,
-            String db,
+            // name, db and table make the change's identity (its dedup key): plain, bounded text
+            @Size(max = 128) @PlainText String name,
+            @Size(max = 128) @PlainText String db,
             String schema,
-            @NotBlank String table,
+            @NotBlank @Size(max = 128) @PlainText String table,
             @NotNull(message = "is required: changes are ordered by their log position") @PositiveOrZero Long lsn,
             @PositiveOrZero Long txId,
             @NotNull @JsonProperty("ts_ms") Long tsMs,

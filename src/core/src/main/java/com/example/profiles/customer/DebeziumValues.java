@@ -136,13 +136,22 @@ final class DebeziumValues {
         return LocalDateTime.ofInstant(instant, ZoneOffset.UTC).toString();
     }
 
+    /** Beyond the exponent of any double (4.9E-324 to 1.8E308), a decimal is not written out in plain digits. */
+    static final int MAX_PLAIN_SCALE = 400;
+
     /** The value as sent: text as is, a double (decimal.handling.mode=double) as plain decimal text, anything else as JSON. */
     private static String plain(JsonNode value) {
         if (value.isTextual()) {
             return value.textValue();
         }
         if (value.isFloatingPointNumber()) {
-            return value.isBigDecimal() ? value.decimalValue().toPlainString() : BigDecimal.valueOf(value.doubleValue()).toPlainString();
+            if (value.isBigDecimal()) {
+                // A double's plain digits are a few hundred at most; a decimal beyond any double
+                // (1e1000000000, ten characters) would be a gigabyte of them: scientific notation.
+                BigDecimal decimal = value.decimalValue();
+                return Math.abs(decimal.scale()) > MAX_PLAIN_SCALE ? decimal.toString() : decimal.toPlainString();
+            }
+            return BigDecimal.valueOf(value.doubleValue()).toPlainString();
         }
         return value.toString();
     }

@@ -13,7 +13,9 @@ import jakarta.validation.constraints.Pattern;
 import jakarta.validation.constraints.PositiveOrZero;
 import jakarta.validation.constraints.Size;
 
+import com.example.profiles.core.PlainText;
 import com.example.profiles.core.UserId;
+import com.fasterxml.jackson.annotation.JsonFormat;
 
 import io.quarkus.runtime.annotations.RegisterForReflection;
 
@@ -27,10 +29,11 @@ import io.quarkus.runtime.annotations.RegisterForReflection;
  */
 @RegisterForReflection
 @ConsistentOrder
+@JsonFormat(without = JsonFormat.Feature.ACCEPT_CASE_INSENSITIVE_PROPERTIES) // see StrictJson: one binding on every channel
 public record PurchaseCompleted(
         @NotNull @UserId String userId,
-        @NotBlank @Size(max = 128) String orderId,
-        @Size(min = 1, max = 128) String cartId,
+        @NotBlank @Size(max = 128) @PlainText String orderId,
+        @Size(min = 1, max = 128) @PlainText String cartId,
         Instant occurredAt,
         @NotNull @Pattern(regexp = "[A-Z]{3}", message = "must be an ISO-4217 code such as EUR") String currency,
         @NotEmpty List<@NotNull @Valid LineItem> items,

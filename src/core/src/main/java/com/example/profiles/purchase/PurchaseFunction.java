@@ -28,6 +28,7 @@ public class PurchaseFunction implements ProfileEventFunction<PurchaseCompleted>
 
     public static final String NAME = "purchase";
     private static final ProfileScript SCRIPT = ProfileScript.update("purchase", "cart-lib");
+    private static final String LINE = "the line (quantity × unitPrice)";
 
     private final CurrencyConverter currencies;
     private final EventClock clock;
@@ -53,15 +54,19 @@ public class PurchaseFunction implements ProfileEventFunction<PurchaseCompleted>
     public ProfileUpdate toUpdate(PurchaseCompleted order, EventMeta meta) {
         long eventTime = clock.eventTimeMillis(order.occurredAt(), meta);
         String currency = order.currency();
-        long totalMinor = currencies.toBaseMinorUnits(order.total(), currency);
+        // Each amount (the total, every line) is held to profiles.limits.max-amount-minor on the way;
+        // the profile's running totals are the script's to check.
+        long totalMinor = currencies.toBaseMinorUnits("total", order.total(), currency);
 
         // Lines of one category are summed here so the script does one HINCRBY per category.
         Map<String, long[]> byCategory = new LinkedHashMap<>();
         Set<String> skus = new LinkedHashSet<>();
-        for (LineItem item : order.items()) {
+        List<LineItem> items = order.items();
+        for (int i = 0; i < items.size(); i++) {
+            LineItem item = items.get(i);
             long[] quantityAndSpend = byCategory.computeIfAbsent(item.category(), c -> new long[2]);
             quantityAndSpend[0] += item.quantity();
-            quantityAndSpend[1] += currencies.toBaseMinorUnits(item.lineTotal(), currency);
+            quantityAndSpend[1] += currencies.toBaseMinorUnits("items[" + i + "]", LINE, item.lineTotal(), currency);
             skus.add(item.sku());
         }
 

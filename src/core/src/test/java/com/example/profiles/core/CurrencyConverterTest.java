@@ -42,6 +42,18 @@ class CurrencyConverterTest {
                 .hasMessageContaining("no exchange rate is configured for NOK");
     }
 
+    @Test
+    void oneAmountIsHeldToTheLimitBeforeItBecomesANumber() {
+        assertThat(converter.toBaseMinorUnits("total", new BigDecimal("100000000000.00"), "EUR")).isEqualTo(10_000_000_000_000L);
+        assertThatThrownBy(() -> converter.toBaseMinorUnits("total", new BigDecimal("100000000000.01"), "EUR"))
+                .isInstanceOf(InvalidEventException.class)
+                .hasMessage("total: is worth more than 100000000000.00 EUR, the most one amount may be (profiles.limits.max-amount-minor)");
+        // 100000 x 999999999999.9999: once a long overflow (ArithmeticException), now a refusal naming the line.
+        assertThatThrownBy(() -> converter.toBaseMinorUnits("items[0]", "the line (quantity × unitPrice)",
+                new BigDecimal("999999999999.9999").multiply(BigDecimal.valueOf(100_000)), "USD"))
+                .isInstanceOf(InvalidEventException.class).hasMessageStartingWith("items[0]: the line (quantity × unitPrice) is worth more than");
+    }
+
     static ProfileSettings settings(Map<String, String> values) {
         SmallRyeConfig config = new SmallRyeConfigBuilder()
                 .withSources(new PropertiesConfigSource(values, "test", 100))

@@ -35,6 +35,23 @@ class PlainTextTest {
         assertThat(validator(":").isValid(null, null)).isTrue();
     }
 
+    @Test
+    void refusesUnpairedSurrogatesAndTakesPairedOnes() {
+        assertThat(validator("").isValid("SKU-\uD800", null)).isFalse();
+        assertThat(validator("").isValid("\uDC00SKU", null)).isFalse();
+        assertThat(validator("").isValid("SKU-\uDBFF\uDBFF", null)).isFalse();
+        assertThat(validator("").isValid("SKU-\uD83D\uDC5F", null)).isTrue(); // a shoe emoji, a well-formed pair
+        // The two SKUs that Redis would have stored as the same "SKU-?":
+        assertThat(validator("").isValid("SKU-\uD800", null) || validator("").isValid("SKU-\uDBFF", null)).isFalse();
+    }
+
+    @Test
+    void aViolationIsOneBoundedLine() {
+        Violation violation = new Violation("f".repeat(500), "line one\nline two " + "x".repeat(1_000_000));
+        assertThat(violation.field()).hasSizeLessThanOrEqualTo(Violation.MAX_FIELD_LENGTH);
+        assertThat(violation.message()).hasSizeLessThanOrEqualTo(Violation.MAX_MESSAGE_LENGTH).startsWith("line one line two").doesNotContain("\n");
+    }
+
     private static PlainText.Validator validator(String forbidden) {
         PlainText.Validator validator = new PlainText.Validator();
         validator.initialize(new PlainText() {

@@ -4,6 +4,8 @@ import com.example.profiles.core.ApplyResult;
 import com.example.profiles.core.EventIntake;
 import com.example.profiles.core.EventIntake.Decoded;
 import com.example.profiles.core.EventMeta;
+import com.example.profiles.core.EventTime;
+import com.example.profiles.core.InvalidEventException;
 import com.example.profiles.core.EventValidation;
 import com.example.profiles.cart.CartChanged;
 import com.example.profiles.cart.CartFunction;
@@ -100,7 +102,21 @@ public class KnativeFunctions {
         return sweeper.tick();
     }
 
+    /**
+     * The attributes Funqy read. {@link CloudEventScreen} has checked them before Funqy ran; a
+     * request that got here without being a CloudEvent, or with a time Funqy cannot parse, is
+     * still refused as invalid rather than failing.
+     */
     static EventMeta meta(CloudEvent<?> event) {
-        return new EventMeta(event.id(), event.source(), event.type(), event.time() == null ? null : event.time().toInstant());
+        if (event == null) {
+            throw new InvalidEventException("event", "is not a CloudEvent");
+        }
+        java.time.OffsetDateTime time;
+        try {
+            time = event.time();
+        } catch (RuntimeException unparsable) {
+            throw new InvalidEventException("time", EventTime.FORMAT);
+        }
+        return new EventMeta(event.id(), event.source(), event.type(), time == null ? null : time.toInstant());
     }
 }

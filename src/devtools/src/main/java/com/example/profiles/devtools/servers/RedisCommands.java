@@ -91,6 +91,35 @@ public final class RedisCommands {
         }
     }
 
+    /**
+     * Sends several commands on one connection, pipelined, and returns their replies in order (an
+     * error reply is returned as its {@link RedisErrorReply}, not thrown), for checks that read many
+     * keys at once.
+     */
+    public static List<Object> pipeline(String uri, List<String[]> commands) {
+        URI parsed = URI.create(uri);
+        HostAndPort server = new HostAndPort(parsed.getHost(), parsed.getPort() == -1 ? 6379 : parsed.getPort());
+        try (Jedis jedis = new Jedis(server, CONFIG)) {
+            redis.clients.jedis.Pipeline pipeline = jedis.pipelined();
+            List<redis.clients.jedis.Response<Object>> pending = new ArrayList<>(commands.size());
+            for (String[] command : commands) {
+                pending.add(pipeline.sendCommand(command(command[0]), java.util.Arrays.copyOfRange(command, 1, command.length)));
+            }
+            pipeline.sync();
+            List<Object> replies = new ArrayList<>(commands.size());
+            for (redis.clients.jedis.Response<Object> reply : pending) {
+                try {
+                    replies.add(plain(reply.get()));
+                } catch (JedisDataException | RedisErrorReply error) {
+                    replies.add(error instanceof RedisErrorReply known ? known : new RedisErrorReply(error.getMessage()));
+                }
+            }
+            return replies;
+        } catch (JedisConnectionException e) {
+            throw new UncheckedIOException("pipeline to " + uri + " failed: " + e, ioCause(e));
+        }
+    }
+
     /** The reply of HGETALL (a flat list of field, value, field, value ...) as an ordered map. */
     public static Map<String, String> asMap(Object flatPairs) {
         Map<String, String> map = new LinkedHashMap<>();

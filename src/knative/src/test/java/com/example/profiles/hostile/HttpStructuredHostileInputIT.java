@@ -1,0 +1,189 @@
+package com.example.profiles.hostile;
+
+import static com.example.profiles.hostile.HostileHttp.assertRefused;
+import static com.example.profiles.hostile.HostileHttp.assertStillApplies;
+import static com.example.profiles.hostile.HostileHttp.newId;
+import static com.example.profiles.hostile.HostileHttp.postStructured;
+import static com.example.profiles.hostile.HostileHttp.structured;
+import static io.restassured.RestAssured.given;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.hamcrest.Matchers.equalTo;
+
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Supplier;
+import java.util.stream.Stream;
+
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+
+import com.example.profiles.testing.Infrastructure;
+import com.example.profiles.testing.InjectInfrastructure;
+import com.example.profiles.testing.RealInfrastructure;
+import com.example.profiles.devtools.servers.RedisCommands;
+import com.example.profiles.testing.RedisSnapshot;
+
+import io.quarkus.test.common.WithTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+import io.restassured.response.Response;
+
+/**
+ * Hostile input over HTTP in structured mode ({@code application/cloudevents+json}, the whole
+ * event as one JSON document): every input issue #10 names gets a clear 4xx with the JSON error
+ * body, never a 5xx, leaves the user's keys in Redis exactly as they were, and the endpoint goes
+ * on applying valid events.
+ */
+@QuarkusTest
+@Tag("knative")
+@WithTestResource(RealInfrastructure.class)
+class HttpStructuredHostileInputIT {
+
+    static final String USER = "hostile-http-structured-" + newId().substring(0, 8);
+    static final String SENTINEL = USER + "-sentinel";
+    private static boolean profileCreated;
+
+    @InjectInfrastructure
+    Infrastructure infrastructure;
+
+    @BeforeEach
+    void profileToProtect() {
+        if (!profileCreated) {
+            HostileHttp.createProfile(USER);
+            profileCreated = true;
+        }
+    }
+
+    static Stream<HostileData.Case> hostileData() {
+        return HostileData.cases(USER).stream();
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("hostileData")
+    void hostileDataIsRefusedWith400AndChangesNothing(HostileData.Case hostile) {
+        Map<String, String> before = RedisSnapshot.ofUser(redis(), USER);
+        Response answer = postStructured(structured(hostile.type(), hostile.data()).toString());
+        assertRefused(answer, 400, hostile.field(), hostile.fragment(), redis(), USER, before);
+        assertStillApplies(SENTINEL);
+    }
+
+    record Malformed(String name, Supplier<Response> send, int status, String field, String fragment) {
+        @Override
+        public String toString() {
+            return name;
+        }
+    }
+
+    static Stream<Malformed> malformedEvents() {
+        String type = HostileData.PURCHASE_TYPE;
+        String order = HostileData.purchase(USER, "o-envelope").toString();
+        List<Malformed> cases = new ArrayList<>();
+        for (String attribute : List.of("specversion", "id", "source", "type")) {
+            cases.add(new Malformed("no " + attribute, () -> postStructured(structured(type, order).remove(attribute).toString()), 400, attribute,
+                    "is required"));
+            cases.add(new Malformed(attribute + " a number", () -> postStructured(structured(type, order).set(attribute, "1").toString()), 400,
+                    attribute, "must be a string"));
+        }
+        cases.add(new Malformed("specversion 0.3", () -> postStructured(structured(type, order).set("specversion", "\"0.3\"").toString()), 400,
+                "specversion", "must be 1.0"));
+        cases.add(new Malformed("empty id", () -> postStructured(structured(type, order).set("id", "\"\"").toString()), 400, "id", "must not be empty"));
+        cases.add(new Malformed("id with NUL", () -> postStructured(structured(type, order).set("id", RawJson.str("a\u0000b")).toString()), 400, "id",
+                "control characters"));
+        cases.add(new Malformed("id with an unpaired surrogate", () -> postStructured(structured(type, order).set("id", RawJson.str("a\uD800")).toString()),
+                400, "id", "unpaired surrogate"));
+        cases.add(new Malformed("unknown type", () -> postStructured(structured("com.example.unknown.v1", order).toString()), 400, "type",
+                "no function here takes events of this type"));
+        cases.add(new Malformed("unparsable time", () -> postStructured(structured(type, order).set("time", "\"yesterday\"").toString()), 400, "time",
+                "must be an RFC 3339 time"));
+        cases.add(new Malformed("time a number", () -> postStructured(structured(type, order).set("time", "1e308").toString()), 400, "time",
+                "must be a string"));
+        cases.add(new Malformed("time in year -999999999", () -> postStructured(structured(type, order).set("time", "\"-999999999-01-01T00:00:00Z\"")
+                .toString()), 400, "time", "lies before"));
+        cases.add(new Malformed("a JSON array of one event", () -> postStructured("[" + structured(type, order) + "]"), 400, "event", "batch mode"));
+        for (String body : List.of("[]", "\"event\"", "42", "null", "")) {
+            cases.add(new Malformed("the body " + (body.isEmpty() ? "empty" : body), () -> postStructured(body), 400, "event", "JSON object"));
+        }
+        cases.add(new Malformed("malformed JSON", () -> postStructured(structured(type, order).toString().substring(0, 60)), 400, "event",
+                "is not valid JSON"));
+        cases.add(new Malformed("id twice", () -> postStructured(structured(type, order).add("id", RawJson.str(newId())).toString()), 400, "event",
+                "has the key 'id' twice"));
+        cases.add(new Malformed("datacontenttype text/plain", () -> postStructured(structured(type, order).set("datacontenttype", "\"text/plain\"")
+                .toString()), 400, "datacontenttype", "must be application/json"));
+        cases.add(new Malformed("no data", () -> postStructured(structured(type, null).toString()), 400, "data", "carries no data"));
+        cases.add(new Malformed("data null", () -> postStructured(structured(type, "null").toString()), 400, "data", "carries no data"));
+        cases.add(new Malformed("data and data_base64", () -> postStructured(structured(type, order).set("data_base64", base64(order)).toString()), 400,
+                "data_base64", "not both"));
+        cases.add(new Malformed("data_base64 not base64", () -> postStructured(structured(type, null).set("data_base64", "\"%%%\"").toString()), 400,
+                "data_base64", "is not base64"));
+        cases.add(new Malformed("data_base64 not JSON", () -> postStructured(structured(type, null).set("data_base64", base64("not json")).toString()),
+                400, "data_base64", "does not hold JSON data"));
+        cases.add(new Malformed("data_base64 holding a total of 1e1000000", () -> postStructured(structured(type, null)
+                .set("data_base64", base64(HostileData.purchase(USER, "o").set("total", "1e1000000").toString())).toString()), 400, "total",
+                "is out of range"));
+        cases.add(new Malformed("a cart event to /purchase", () -> given().contentType("application/cloudevents+json")
+                .body(structured(HostileData.CART_TYPE, HostileData.cart(USER, "c").toString()).toString()).post("/purchase"), 400, "type",
+                "this path takes only the events of function purchase"));
+        cases.add(new Malformed("PUT on /", () -> given().contentType("application/cloudevents+json").body(structured(type, order).toString())
+                .put("/"), 405, "method", "POSTed"));
+        cases.add(new Malformed("over 64 KB", () -> postStructured(structured(type, HostileData.purchase(USER, "o")
+                .set("padding", RawJson.str("x".repeat(70_000))).toString()).toString()), 400, "event", "the limit is 65536"));
+        return cases.stream();
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("malformedEvents")
+    void aMalformedEventGetsA400AndChangesNothing(Malformed event) {
+        Map<String, String> before = RedisSnapshot.ofUser(redis(), USER);
+        assertRefused(event.send().get(), event.status(), event.field(), event.fragment(), redis(), USER, before);
+        assertStillApplies(SENTINEL);
+    }
+
+    @Test
+    void jsonDataSentAsDataBase64IsApplied() {
+        String user = USER + "-base64";
+        String document = structured(HostileData.PURCHASE_TYPE, null)
+                .set("data_base64", base64(HostileData.purchase(user, "o-base64").toString())).toString();
+        postStructured(document).then().statusCode(200).body("data.status", equalTo("APPLIED"));
+        assertThat(RedisCommands.asMap(RedisCommands.call(redis(), "HGETALL", "profile:{" + user + "}")))
+                .containsEntry("purchase:count", "1").containsEntry("purchase:spend_minor", "10000");
+    }
+
+    @Test
+    void optionalAttributesSetToNullAndJsonSpelledOtherwiseAreTaken() {
+        // A null attribute is an absent one (as on Kafka); Funqy would read the text "null".
+        String user = USER + "-spelling";
+        postStructured(structured(HostileData.PURCHASE_TYPE, HostileData.purchase(user, "o-1").toString()).set("datacontenttype", "null")
+                .set("time", "null").toString()).then().statusCode(200).body("data.status", equalTo("APPLIED"));
+        postStructured(structured(HostileData.PURCHASE_TYPE, HostileData.purchase(user, "o-2").toString())
+                .set("datacontenttype", "\"Application/JSON; charset=UTF-8\"").toString()).then().statusCode(200).body("data.status", equalTo("APPLIED"));
+        HostileHttp.binary(HostileData.PURCHASE_TYPE, HostileData.purchase(user, "o-3").toString()).contentType("Application/JSON").post("/")
+                .then().statusCode(200).body("status", equalTo("APPLIED"));
+        assertThat(RedisCommands.asMap(RedisCommands.call(redis(), "HGETALL", "profile:{" + user + "}"))).containsEntry("purchase:count", "3");
+    }
+
+    @Test
+    void aKeyInAnotherCaseIsNotASecondUserId() {
+        // Funqy's HTTP binding matches property names case-insensitively; our event types do not,
+        // so "USERID" is an unknown field here as on Kafka, not a second userId.
+        String user = USER + "-case";
+        String data = HostileData.purchase(user, "o-case").add("USERID", RawJson.str("someone-else")).toString();
+        postStructured(structured(HostileData.PURCHASE_TYPE, data).toString()).then().statusCode(200);
+        HostileHttp.binary(HostileData.PURCHASE_TYPE, HostileData.purchase(user, "o-case-2").add("USERID", RawJson.str("someone-else")).toString())
+                .post("/").then().statusCode(200).body("userId", equalTo(user));
+        assertThat(RedisCommands.call(redis(), "EXISTS", "profile:{someone-else}")).isEqualTo(0L);
+        assertThat(RedisCommands.asMap(RedisCommands.call(redis(), "HGETALL", "profile:{" + user + "}"))).containsEntry("purchase:count", "2");
+    }
+
+    private static String base64(String text) {
+        return RawJson.str(Base64.getEncoder().encodeToString(text.getBytes(StandardCharsets.UTF_8)));
+    }
+
+    private String redis() {
+        return infrastructure.redis().uri();
+    }
+}
