@@ -321,7 +321,7 @@ class LambdaRuntimeIT {
         }
     }
 
-    /** The customer function, started without SnapStart (on-demand init), fed a batch of captured Debezium changes. */
+    /** The customer function, started without SnapStart (on-demand init), fed batches of captured Debezium changes, one with an invalid change. */
     @Test
     @Order(3)
     void customerOnDemandWithADebeziumBatch() throws Exception {
@@ -340,6 +340,28 @@ class LambdaRuntimeIT {
             Map<String, String> profile = profile(id);
             assertThat(profile).containsEntry("customer:op", "u").containsKey("customer:email_hash").doesNotContainKey("customer:email");
             assertThat(profile.values()).noneMatch(value -> value.contains("@"));
+
+            // A second Debezium batch: a change with an operation Debezium never writes (dead-lettered
+            // over SASL_SSL/SCRAM, the batch not failed) between two valid ones of another customer.
+            String other = "rt-c-" + newId();
+            String badId = "rt-c-bad-" + newId();
+            ObjectNode invalid = (ObjectNode) CloudEvents.JSON.readTree(change("customers-insert.json", badId));
+            invalid.put("op", "x");
+            answer = answer(api.invoke(KafkaBatchEvents.msk()
+                    .record("shop.public.customers", 1, 20, key(other), change("customers-insert.json", other), Map.of())
+                    .record("shop.public.customers", 1, 21, key(badId), json(invalid).getBytes(StandardCharsets.UTF_8), Map.of())
+                    .record("shop.public.customers", 1, 22, key(other), change("customers-update-with-before.json", other), Map.of())
+                    .json(), timeout("customer"), arn("customer")), api, function);
+            assertThat(failedItems(answer)).isEmpty();
+            assertThat(profile(other)).containsEntry("customer:op", "u");
+            assertThat(profile(badId)).as("nothing written for the refused change").isEmpty();
+            try (KafkaEvents events = new KafkaEvents(kafka.bootstrapServers())) {
+                ConsumerRecord<byte[], byte[]> dead = events.readAll("shop.public.customers.dlq", Duration.ofSeconds(5)).stream()
+                        .filter(r -> "21".equals(KafkaEvents.header(r, "dead-letter-offset"))).findFirst().orElseThrow();
+                assertThat(KafkaEvents.header(dead, "dead-letter-reason")).contains("op: must be c, u, d or r");
+                assertThat(KafkaEvents.header(dead, "dead-letter-function")).isEqualTo("customer");
+                assertThat(new String(dead.value(), StandardCharsets.UTF_8)).contains(badId);
+            }
         }
     }
 
