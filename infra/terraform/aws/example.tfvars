@@ -8,12 +8,15 @@ aws_region     = "eu-west-1"
 aws_account_id = "123456789012"
 environment    = "staging"
 
-# One zip per function: a copy of target/function.zip of the native Lambda build (see README.md).
-artifacts_dir = "../../../target/lambda-artifacts"
+# "jvm" (java21, SnapStart) deploys the build of `./mvnw -Plambda package`; "native"
+# (provided.al2023) the one of `./mvnw -Pnative,lambda package`. Both write target/function.zip,
+# which every function deploys (artifact defaults to it).
+packaging           = "jvm"
+lambda_architecture = "x86_64"
 
-# The AWS Parameters and Secrets Lambda Extension layer of your region and architecture (AWS
-# publishes the ARNs; the account below is a placeholder).
-secrets_extension_layer_arn = "arn:aws:lambda:eu-west-1:123456789012:layer:AWS-Parameters-and-Secrets-Lambda-Extension-Arm64:12"
+# The AWS Parameters and Secrets Lambda Extension layer of your region and of lambda_architecture
+# (the arm64 one is named ...-Arm64; AWS publishes the ARNs; the account below is a placeholder).
+secrets_extension_layer_arn = "arn:aws:lambda:eu-west-1:123456789012:layer:AWS-Parameters-and-Secrets-Lambda-Extension:12"
 
 vpc_id     = "vpc-0123456789abcdef0"
 subnet_ids = ["subnet-0123456789abcdef0", "subnet-0fedcba987654321f"]
@@ -21,6 +24,10 @@ subnet_ids = ["subnet-0123456789abcdef0", "subnet-0fedcba987654321f"]
 msk_cluster_arn       = "arn:aws:kafka:eu-west-1:123456789012:cluster/shop/0a1b2c3d-4e5f-6789-abcd-ef0123456789-2"
 msk_bootstrap_servers = "b-1.shop.abc123.c2.kafka.eu-west-1.amazonaws.com:9098,b-2.shop.abc123.c2.kafka.eu-west-1.amazonaws.com:9098"
 msk_security_group_id = "sg-0123456789abcdef0"
+# IAM access control (port 9098). For SASL/SCRAM: kafka_auth = "scram", the 9096 brokers,
+# kafka_secret_arn (an AmazonMSK_ secret) and kafka_secret_kms_key_arn; for mTLS: "mtls", the 9094
+# brokers and kafka_secret_arn ({"certificate", "privateKey"}).
+kafka_auth = "iam"
 
 redis_node_type          = "cache.t4g.small"
 redis_cluster_mode       = true

@@ -32,15 +32,19 @@ locals {
 
   function_names = { for name, f in local.functions : name => "${local.prefix}-${name}" }
 
-  artifacts_dir = coalesce(var.artifacts_dir, "${path.module}/artifacts")
+  # One artifact for every function, built by either packaging (see var.packaging).
+  artifact = coalesce(var.artifact, "${path.module}/../../../src/lambda/target/function.zip")
   artifacts = {
-    for name, f in local.functions : name => lookup(var.artifacts, name, "${local.artifacts_dir}/function-${name}.zip")
+    for name, f in local.functions : name => lookup(var.artifacts, name, local.artifact)
   }
 
-  # In-process schedules (profiles.<function>.every) are for long-running runtimes; on Lambda
-  # EventBridge Scheduler ticks the function. (The Lambda artifact has no Kafka consumers: the
-  # event source mapping delivers the records.)
-  runtime_switches = merge(
-    { for name, f in local.functions : "PROFILES_${upper(replace(name, "/[^a-zA-Z0-9]/", "_"))}_EVERY" => "off" if f.kind == "schedule" },
-  )
+  # With artifact_bucket, each distinct zip is uploaded once, under a key made of its hash, so a new
+  # build is a new object (and a new function version) and an unchanged one is not uploaded again.
+  artifact_objects = var.artifact_bucket == null ? {} : {
+    for path in distinct(values(local.artifacts)) : path => "profile-functions/${fileexists(path) ? replace(filebase64sha256(path), "/[^A-Za-z0-9]/", "") : "not-built-yet"}.zip"
+  }
+
+  request_functions = { for name, f in local.functions : name => f if f.kind == "request" }
+
+  memory_mb = { for name, f in local.functions : name => lookup(var.memory_mb_overrides, name, f.memory_mb) }
 }

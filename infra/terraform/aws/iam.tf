@@ -30,6 +30,10 @@ locals {
     ))
   }
 
+  # Functions that talk to Kafka at all: those an event source mapping feeds (the mapping works
+  # with the function's role) and those that publish.
+  kafka_functions = { for name, f in local.functions : name => f if f.kind == "event" || length(local.write_topics[name]) > 0 }
+
   lambda_policy_statements = {
     for name, f in local.functions : name => concat(
       [
@@ -61,12 +65,33 @@ locals {
           Resource = [local.secret_arn_pattern]
         },
       ],
-      f.kind == "event" || length(local.write_topics[name]) > 0 ? [
+      # IAM access control: every Kafka client authorises with these (MSK's "Semantics of IAM
+      # authorization policy actions and resources"); with SCRAM or mTLS the cluster's ACLs decide
+      # and the role needs the secret instead.
+      var.kafka_auth == "iam" && contains(keys(local.kafka_functions), name) ? [
         {
-          Sid      = "KafkaCluster"
+          Sid      = "KafkaConnect"
           Effect   = "Allow"
-          Action   = ["kafka-cluster:Connect", "kafka-cluster:DescribeClusterDynamicConfiguration"]
+          Action   = ["kafka-cluster:Connect"]
           Resource = [var.msk_cluster_arn]
+        },
+      ] : [],
+      var.kafka_auth != "iam" && contains(keys(local.kafka_functions), name) ? [
+        {
+          Sid      = "KafkaSecret"
+          Effect   = "Allow"
+          Action   = ["secretsmanager:GetSecretValue"]
+          Resource = [var.kafka_secret_arn]
+        },
+      ] : [],
+      var.kafka_auth != "iam" && contains(keys(local.kafka_functions), name) && var.kafka_secret_kms_key_arn != null ? [
+        {
+          # Only to decrypt that secret, through Secrets Manager.
+          Sid       = "KafkaSecretKey"
+          Effect    = "Allow"
+          Action    = ["kms:Decrypt"]
+          Resource  = [var.kafka_secret_kms_key_arn]
+          Condition = { StringEquals = { "kms:ViaService" = "secretsmanager.${local.region}.amazonaws.com" } }
         },
       ] : [],
       f.kind == "event" ? [
@@ -75,6 +100,22 @@ locals {
           Sid      = "KafkaEventSource"
           Effect   = "Allow"
           Action   = ["kafka:DescribeCluster", "kafka:DescribeClusterV2", "kafka:GetBootstrapBrokers"]
+          Resource = [var.msk_cluster_arn]
+        },
+        {
+          # The mapping's on-failure destination is written with the function's role.
+          Sid      = "OnFailureDestination"
+          Effect   = "Allow"
+          Action   = ["s3:PutObject", "s3:ListBucket"]
+          Resource = [local.failure_bucket_arn, "${local.failure_bucket_arn}/*"]
+        },
+      ] : [],
+      f.kind == "event" && var.kafka_auth == "iam" ? [
+        {
+          # The mapping's poller reads the cluster's dynamic configuration.
+          Sid      = "KafkaClusterConfiguration"
+          Effect   = "Allow"
+          Action   = ["kafka-cluster:DescribeClusterDynamicConfiguration"]
           Resource = [var.msk_cluster_arn]
         },
         {
@@ -89,15 +130,16 @@ locals {
           Action   = ["kafka-cluster:DescribeGroup", "kafka-cluster:AlterGroup"]
           Resource = ["${local.msk_group_arn_prefix}${local.consumer_groups[name]}"]
         },
-        {
-          # The mapping's on-failure destination is written with the function's role.
-          Sid      = "OnFailureDestination"
-          Effect   = "Allow"
-          Action   = ["s3:PutObject", "s3:ListBucket"]
-          Resource = [local.failure_bucket_arn, "${local.failure_bucket_arn}/*"]
-        },
       ] : [],
-      length(local.write_topics[name]) > 0 ? [
+      length(local.write_topics[name]) > 0 && var.kafka_auth == "iam" ? [
+        {
+          # The producer is idempotent (the Kafka client's default since 3.0): MSK's "produce data
+          # idempotently" use case adds WriteDataIdempotently, a cluster action.
+          Sid      = "KafkaIdempotentWrite"
+          Effect   = "Allow"
+          Action   = ["kafka-cluster:WriteDataIdempotently"]
+          Resource = [var.msk_cluster_arn]
+        },
         {
           Sid      = "KafkaWriteTopics"
           Effect   = "Allow"
@@ -160,10 +202,11 @@ resource "aws_iam_role_policy" "scheduler" {
   policy = jsonencode({
     Version = "2012-10-17"
     Statement = [{
+      # The alias the schedule targets, and nothing else.
       Sid      = "InvokeOneFunction"
       Effect   = "Allow"
       Action   = ["lambda:InvokeFunction"]
-      Resource = [local.function_arns[each.key]]
+      Resource = [local.alias_arns[each.key]]
     }]
   })
 }

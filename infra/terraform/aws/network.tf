@@ -1,4 +1,9 @@
-# The Lambdas get one security group; Redis accepts only that group, on 6379.
+# The Lambdas get one security group; Redis accepts only that group, on 6379. The MSK port is the
+# one of kafka_auth (private connectivity; public-access ports are not opened here).
+
+locals {
+  msk_port = { iam = 9098, scram = 9096, mtls = 9094 }[var.kafka_auth]
+}
 
 resource "aws_security_group" "lambda" {
   name        = "${local.prefix}-functions"
@@ -17,10 +22,10 @@ resource "aws_vpc_security_group_egress_rule" "lambda_to_redis" {
 
 resource "aws_vpc_security_group_egress_rule" "lambda_to_msk" {
   security_group_id            = aws_security_group.lambda.id
-  description                  = "MSK brokers (IAM, TLS)"
+  description                  = "MSK brokers (${var.kafka_auth})"
   ip_protocol                  = "tcp"
-  from_port                    = 9098
-  to_port                      = 9098
+  from_port                    = local.msk_port
+  to_port                      = local.msk_port
   referenced_security_group_id = var.msk_security_group_id
 }
 
@@ -39,8 +44,8 @@ resource "aws_vpc_security_group_ingress_rule" "msk_from_lambda" {
   security_group_id            = var.msk_security_group_id
   description                  = "${local.prefix} profile functions"
   ip_protocol                  = "tcp"
-  from_port                    = 9098
-  to_port                      = 9098
+  from_port                    = local.msk_port
+  to_port                      = local.msk_port
   referenced_security_group_id = aws_security_group.lambda.id
 }
 

@@ -3,6 +3,29 @@ output "function_arns" {
   value       = { for name, fn in aws_lambda_function.fn : name => fn.arn }
 }
 
+output "alias_arns" {
+  description = "ARN of every function's alias \"live\" (the published version every trigger invokes), by name."
+  value       = { for name, a in aws_lambda_alias.live : name => a.arn }
+}
+
+output "function_urls" {
+  description = "Function URL of every request function (profile), by name: GET <url>profiles/<userId>, signed with SigV4 (service lambda)."
+  value       = { for name, u in aws_lambda_function_url.request : name => u.function_url }
+}
+
+output "profile_reader_policy_json" {
+  description = "An identity policy for callers of the request functions' URLs in this account (both actions are needed since October 2025)."
+  value = jsonencode({
+    Version = "2012-10-17"
+    Statement = [{
+      Sid      = "ReadProfiles"
+      Effect   = "Allow"
+      Action   = ["lambda:InvokeFunctionUrl", "lambda:InvokeFunction"]
+      Resource = [for name, f in local.request_functions : local.alias_arns[name]]
+    }]
+  })
+}
+
 output "function_names" {
   description = "Lambda function name of every function, by name."
   value       = local.function_names
@@ -36,4 +59,9 @@ output "failure_bucket" {
 output "lambda_security_group_id" {
   description = "Security group of the functions (allow it wherever they must connect)."
   value       = aws_security_group.lambda.id
+}
+
+output "function_environment" {
+  description = "The environment of every function's Lambda, by name (no secret values: the secrets are named, and read at start)."
+  value       = local.lambda_environment
 }

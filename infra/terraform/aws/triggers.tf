@@ -1,11 +1,27 @@
 # Each event function reads its descriptor's topic through one MSK event source mapping; each
-# schedule function is ticked by one EventBridge Scheduler schedule. Request functions have no
-# trigger: callers invoke them (lambda:InvokeFunction in the caller's own policy).
+# schedule function is ticked by one EventBridge Scheduler schedule; each request function is
+# called on its function URL (lambda.tf). All of them invoke the function's alias "live".
+
+locals {
+  # What EventBridge Scheduler hands the schedule functions. Written out, not jsonencode()d:
+  # jsonencode escapes "<" and ">" (\u003c, \u003e), and Scheduler replaces its context
+  # attributes (<aws.scheduler.scheduled-time> ...) only where they appear literally.
+  schedule_input = "{\"reason\":\"scheduled\",\"schedule\":\"<aws.scheduler.schedule-arn>\",\"scheduledTime\":\"<aws.scheduler.scheduled-time>\",\"executionId\":\"<aws.scheduler.execution-id>\",\"attempt\":\"<aws.scheduler.attempt-number>\"}"
+
+  # How an event source mapping authenticates to MSK: IAM through the function's execution role
+  # (no source access configuration), or the secret of kafka_auth.
+  kafka_source_access = {
+    iam   = []
+    scram = [{ type = "SASL_SCRAM_512_AUTH", uri = var.kafka_secret_arn }]
+    mtls  = [{ type = "CLIENT_CERTIFICATE_TLS_AUTH", uri = var.kafka_secret_arn }]
+  }[var.kafka_auth]
+}
 
 resource "aws_lambda_event_source_mapping" "kafka" {
   for_each = local.event_functions
 
-  function_name     = aws_lambda_function.fn[each.key].arn
+  # The alias's ARN, built from known names so a plan shows the target (the alias exists first).
+  function_name     = local.alias_arns[each.key]
   event_source_arn  = var.msk_cluster_arn
   topics            = [each.value.topic]
   starting_position = var.kafka_starting_position
@@ -13,6 +29,14 @@ resource "aws_lambda_event_source_mapping" "kafka" {
 
   amazon_managed_kafka_event_source_config {
     consumer_group_id = local.consumer_groups[each.key]
+  }
+
+  dynamic "source_access_configuration" {
+    for_each = local.kafka_source_access
+    content {
+      type = source_access_configuration.value.type
+      uri  = source_access_configuration.value.uri
+    }
   }
 
   # Provisioned mode: for Kafka sources, AWS takes the error-handling settings below only in it.
@@ -29,16 +53,16 @@ resource "aws_lambda_event_source_mapping" "kafka" {
 
   # For Kafka mappings AWS takes an SNS topic, an SQS queue, an S3 bucket or a Kafka topic
   # (kafka://<topic>); provider 5.100 accepts only ARNs, and S3 is the one that keeps the record
-  # itself (SNS and SQS get metadata only). Invalid events are not meant to come here: the Lambda
-  # binding is to copy them to the function's dead-letter topic (its role may write it) and report
-  # them as done, as the app's Kafka intake does.
+  # itself (SNS and SQS get metadata only). Invalid events do not come here: the Lambda binding
+  # copies them to the function's dead-letter topic (its role may write it) and reports them as
+  # done, as the app's Kafka intake does.
   destination_config {
     on_failure {
       destination_arn = aws_s3_bucket.failures.arn
     }
   }
 
-  depends_on = [aws_iam_role_policy.lambda]
+  depends_on = [aws_iam_role_policy.lambda, aws_lambda_alias.live]
 
   lifecycle {
     precondition {
@@ -69,16 +93,19 @@ resource "aws_scheduler_schedule" "tick" {
   }
 
   target {
-    arn      = aws_lambda_function.fn[each.key].arn
+    arn      = local.alias_arns[each.key]
     role_arn = aws_iam_role.scheduler[each.key].arn
-    # The same data as the Knative PingSource's tick.
-    input = jsonencode({ reason = "scheduled" })
+    # An explicit input: Scheduler delivers it as the event (not the "Scheduled Event" envelope of
+    # a scheduled EventBridge rule). The sweeper accepts both and logs which came.
+    input = local.schedule_input
 
     retry_policy {
       maximum_retry_attempts       = var.schedule_retry_attempts
       maximum_event_age_in_seconds = var.schedule_max_event_age_seconds
     }
   }
+
+  depends_on = [aws_lambda_alias.live]
 
   lifecycle {
     precondition {

@@ -49,26 +49,76 @@ variable "tags" {
 
 # --- The code
 
-variable "artifacts_dir" {
-  description = "Folder holding function-<name>.zip for every function (a copy of target/function.zip of the native Lambda build; all functions share one executable and QUARKUS_FUNQY_EXPORT picks the function). Defaults to artifacts/ in this module."
+variable "packaging" {
+  description = <<-EOT
+    How the functions are packaged, one choice for all of them:
+    "jvm" - the JVM build (./mvnw -Plambda package): managed runtime java21, handler
+    com.example.profiles.lambda.ProfileLambdaHandler::handleRequest, SnapStart on published versions (see snapstart).
+    "native" - the GraalVM native build (./mvnw -Pnative,lambda package): custom runtime provided.al2023, the zip's
+    "bootstrap" at its root starts the executable.
+  EOT
+  type        = string
+  default     = "jvm"
+
+  validation {
+    condition     = contains(["jvm", "native"], var.packaging)
+    error_message = "packaging must be \"jvm\" or \"native\"."
+  }
+}
+
+variable "snapstart" {
+  description = "SnapStart on the published versions (packaging = \"jvm\" only: AWS offers SnapStart for managed Java runtimes, not for custom runtimes). Turn it off in a region without SnapStart."
+  type        = bool
+  default     = true
+
+  validation {
+    condition     = !var.snapstart || var.packaging == "jvm"
+    error_message = "snapstart needs packaging = \"jvm\": AWS offers SnapStart only for its managed Java runtimes, not for the custom runtime (provided.al2023) the native executable runs on. Set snapstart = false."
+  }
+}
+
+variable "artifact" {
+  description = "The function.zip every function deploys (all functions share one artifact; QUARKUS_FUNQY_EXPORT picks the function). Defaults to target/function.zip of the project root, where both builds write it."
   type        = string
   default     = null
 }
 
+variable "artifact_bucket" {
+  description = "An S3 bucket (in aws_region) to upload the artifact to and deploy from, instead of uploading it with each function: Lambda takes at most 50 MB zipped in a direct upload (the JVM function.zip is about 43 MB), up to 250 MB unzipped from S3. Null: direct upload."
+  type        = string
+  default     = null
+
+  validation {
+    condition     = var.artifact_bucket == null || can(regex("^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$", var.artifact_bucket))
+    error_message = "artifact_bucket must be an S3 bucket name."
+  }
+}
+
 variable "artifacts" {
-  description = "Per-function zip paths that override artifacts_dir/function-<name>.zip, by function name."
+  description = "Per-function zip paths that override artifact, by function name."
   type        = map(string)
   default     = {}
 }
 
 variable "lambda_architecture" {
-  description = "CPU architecture the native executable was built for: x86_64 or arm64."
+  description = "CPU architecture of the functions: x86_64 or arm64. With packaging = \"native\" it must be the one the executable was built for; the JVM build runs on either. The secrets extension layer must be the same architecture's."
   type        = string
   default     = "x86_64"
 
   validation {
     condition     = contains(["x86_64", "arm64"], var.lambda_architecture)
     error_message = "lambda_architecture must be x86_64 or arm64."
+  }
+}
+
+variable "memory_mb_overrides" {
+  description = "Memory per function name in MB, overriding settings.memoryMb of its descriptor (the JVM packaging may want more than a native executable)."
+  type        = map(number)
+  default     = {}
+
+  validation {
+    condition     = alltrue([for v in values(var.memory_mb_overrides) : v >= 128 && v <= 10240 && floor(v) == v])
+    error_message = "memory_mb_overrides values must be whole numbers from 128 to 10240."
   }
 }
 
@@ -91,6 +141,17 @@ variable "log_retention_days" {
   validation {
     condition     = contains([1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653], var.log_retention_days)
     error_message = "log_retention_days must be one of 1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653."
+  }
+}
+
+variable "profile_reader_principals" {
+  description = "IAM principals (role or account ARNs) allowed to call the profile function's URL (GET /profiles/{id}, IAM auth). Each gets lambda:InvokeFunctionUrl and lambda:InvokeFunction on the function's live alias in its resource policy; callers still sign their requests (SigV4, service lambda). Principals of this account may instead get the policy in the output profile_reader_policy_json."
+  type        = list(string)
+  default     = []
+
+  validation {
+    condition     = alltrue([for p in var.profile_reader_principals : can(regex("^arn:aws[a-z-]*:iam::[0-9]{12}:(root|role/.+|user/.+)$", p))])
+    error_message = "profile_reader_principals must be IAM role, user or account root ARNs (no wildcards)."
   }
 }
 
@@ -129,17 +190,21 @@ variable "msk_cluster_arn" {
 }
 
 variable "msk_bootstrap_servers" {
-  description = "The MSK cluster's IAM bootstrap brokers (port 9098), comma-separated; given to the app as KAFKA_BOOTSTRAP_SERVERS (it publishes dead letters and the sweeper's refresh requests and alerts)."
+  description = "The MSK cluster's bootstrap brokers for kafka_auth, comma-separated (IAM: port 9098, SASL/SCRAM: 9096, mTLS: 9094; 9198/9196/9194 with public access); given to the app as KAFKA_BOOTSTRAP_SERVERS (it publishes dead letters and the sweeper's refresh requests and alerts)."
   type        = string
 
   validation {
     condition     = can(regex("^[^\\s,]+:[0-9]+(,[^\\s,]+:[0-9]+)*$", var.msk_bootstrap_servers))
     error_message = "msk_bootstrap_servers must be host:port, comma-separated for several."
   }
+  validation {
+    condition     = alltrue([for b in split(",", var.msk_bootstrap_servers) : contains({ iam = [9098, 9198], scram = [9096, 9196], mtls = [9094, 9194] }[var.kafka_auth], tonumber(regex(":([0-9]+)$", b)[0]))])
+    error_message = "msk_bootstrap_servers: every broker must use the MSK port of kafka_auth (iam: 9098 or 9198, scram: 9096 or 9196, mtls: 9094 or 9194); a client with the wrong port's settings cannot authenticate."
+  }
 }
 
 variable "msk_security_group_id" {
-  description = "Security group of the MSK cluster. The Lambdas may reach it on 9098 (IAM/TLS)."
+  description = "Security group of the MSK cluster. The Lambdas may reach it on the port of kafka_auth."
   type        = string
 
   validation {
@@ -149,9 +214,60 @@ variable "msk_security_group_id" {
 }
 
 variable "manage_msk_ingress" {
-  description = "Add an ingress rule on the MSK security group for the Lambdas' security group (9098). Set false when the MSK cluster's owners manage that group."
+  description = "Add an ingress rule on the MSK security group for the Lambdas' security group (the port of kafka_auth). Set false when the MSK cluster's owners manage that group."
   type        = bool
   default     = true
+}
+
+variable "kafka_auth" {
+  description = <<-EOT
+    How the functions and their event source mappings authenticate to MSK:
+    "iam" - IAM access control (SASL_SSL, AWS_MSK_IAM; the execution role's kafka-cluster permissions);
+    "scram" - SASL/SCRAM-SHA-512 over TLS with the credentials in kafka_secret_arn (an AmazonMSK_ secret);
+    "mtls" - TLS client certificate from kafka_secret_arn.
+  EOT
+  type        = string
+  default     = "iam"
+
+  validation {
+    condition     = contains(["iam", "scram", "mtls"], var.kafka_auth)
+    error_message = "kafka_auth must be \"iam\", \"scram\" or \"mtls\"."
+  }
+}
+
+variable "kafka_secret_arn" {
+  description = <<-EOT
+    Secrets Manager secret with the Kafka credentials, for kafka_auth "scram" (JSON {"username", "password"}; MSK
+    requires the name to start with AmazonMSK_ and a customer managed KMS key) or "mtls" (JSON {"certificate",
+    "privateKey"}: PEM certificate chain and unencrypted PKCS#8 key, the format Lambda's event source mapping reads).
+    The function reads it at start through the secrets extension; the event source mapping reads it too.
+  EOT
+  type        = string
+  default     = null
+
+  validation {
+    condition     = var.kafka_auth == "iam" ? var.kafka_secret_arn == null : can(regex("^arn:aws[a-z-]*:secretsmanager:[a-z0-9-]+:[0-9]{12}:secret:.+$", var.kafka_secret_arn))
+    error_message = "kafka_secret_arn: required (a Secrets Manager secret ARN) with kafka_auth \"scram\" or \"mtls\", and unused (null) with \"iam\"."
+  }
+  validation {
+    condition     = var.kafka_auth != "scram" || can(regex(":secret:AmazonMSK_", var.kafka_secret_arn))
+    error_message = "kafka_secret_arn: MSK accepts SASL/SCRAM secrets only when their name starts with AmazonMSK_."
+  }
+}
+
+variable "kafka_secret_kms_key_arn" {
+  description = "The customer managed KMS key encrypting kafka_secret_arn (required by MSK for SCRAM secrets); the execution roles may decrypt with it through Secrets Manager only."
+  type        = string
+  default     = null
+
+  validation {
+    condition     = var.kafka_secret_kms_key_arn == null || can(regex("^arn:aws[a-z-]*:kms:[a-z0-9-]+:[0-9]{12}:key/.+$", var.kafka_secret_kms_key_arn))
+    error_message = "kafka_secret_kms_key_arn must be a KMS key ARN (arn:aws:kms:<region>:<account>:key/<id>)."
+  }
+  validation {
+    condition     = var.kafka_auth != "scram" || var.kafka_secret_kms_key_arn != null
+    error_message = "kafka_secret_kms_key_arn is required with kafka_auth = \"scram\": MSK SCRAM secrets are encrypted with a customer managed key, which the functions must be allowed to use."
+  }
 }
 
 variable "kafka_starting_position" {
@@ -359,11 +475,21 @@ variable "freshness_metric" {
 }
 
 variable "secrets_extension_layer_arn" {
-  description = "ARN of the AWS Parameters and Secrets Lambda Extension layer for the region and architecture (AWS publishes one per region and architecture: look it up in the AWS documentation, AWS Parameters and Secrets Lambda Extension ARNs); the functions read their secret through it at start."
+  description = "ARN of the AWS Parameters and Secrets Lambda Extension layer for the region and architecture (AWS publishes one per region and architecture, the arm64 one named ...-Arm64: look it up in the AWS documentation, AWS Parameters and Secrets Lambda Extension ARNs); the functions read their secrets through it at start."
   type        = string
 
   validation {
     condition     = can(regex("^arn:aws[a-z-]*:lambda:[a-z0-9-]+:[0-9]{12}:layer:[A-Za-z0-9_-]+:[0-9]+$", var.secrets_extension_layer_arn))
     error_message = "secrets_extension_layer_arn must be a versioned Lambda layer ARN."
+  }
+  validation {
+    # A layer of the other architecture loads, but its extension binary cannot run: the secret read
+    # at start fails, and so does every function.
+    condition     = can(regex("(?i)arm64", split(":", var.secrets_extension_layer_arn)[6])) == (var.lambda_architecture == "arm64")
+    error_message = "secrets_extension_layer_arn is the extension layer of the other architecture than lambda_architecture (the arm64 layer's name ends with -Arm64): the extension could not run and every function would fail to start."
+  }
+  validation {
+    condition     = split(":", var.secrets_extension_layer_arn)[3] == var.aws_region
+    error_message = "secrets_extension_layer_arn is a layer of another region than aws_region; Lambda takes layers of the function's region only."
   }
 }

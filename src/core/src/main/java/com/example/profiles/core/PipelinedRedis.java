@@ -203,6 +203,28 @@ public class PipelinedRedis {
         return current.compareAndSet(null, fresh) ? fresh : current.get();
     }
 
+    /**
+     * Ends the connection, if there is one, and completes once it is ended; the next command opens
+     * a new one. For a process about to be snapshotted (Lambda SnapStart): a connection in a
+     * snapshot is dead when it is restored. QUIT first, so Redis closes the socket: closing a
+     * connection of the client's pool only hands it back to the pool, still open.
+     */
+    public Uni<Void> disconnect() {
+        Uni<RedisConnection> connection = current.getAndSet(null);
+        if (connection == null) {
+            return Uni.createFrom().voidItem();
+        }
+        return connection.onItem().transformToUni(c -> c.send(Request.cmd(io.vertx.mutiny.redis.client.Command.QUIT))
+                .onFailure().recoverWithNull()
+                .onItem().transformToUni(ignored -> c.close()))
+                .onFailure().recoverWithNull().replaceWithVoid();
+    }
+
+    /** Opens the connection now (if none is open) and checks it with a PING, instead of on the next command. */
+    public Uni<Void> connect() {
+        return send(Request.cmd(io.vertx.mutiny.redis.client.Command.PING)).replaceWithVoid();
+    }
+
     /** Forgets the connection (if it is still the current one) and closes it. */
     private void drop(Uni<RedisConnection> connection, Throwable why) {
         if (connection != null && current.compareAndSet(connection, null)) {

@@ -143,6 +143,37 @@ public interface ProfileSettings {
          * the session timeout or a rebalance. Unset (the default): dynamic membership.
          */
         java.util.Optional<String> groupInstanceId();
+
+        /**
+         * How every Kafka client authenticates: none, iam, scram or mtls. Read at start by
+         * {@code KafkaSecurityConfigSourceFactory}, which turns it into {@code kafka.*} settings
+         * ({@code KafkaClientSecurity}); declared here so the settings are known and documented.
+         */
+        @WithDefault("none")
+        String auth();
+
+        Scram scram();
+
+        Tls tls();
+
+        interface Scram {
+            java.util.Optional<String> username();
+
+            java.util.Optional<String> password();
+
+            /** SCRAM-SHA-512 (what Amazon MSK offers) unless set. */
+            java.util.Optional<String> mechanism();
+        }
+
+        interface Tls {
+            /** PEM certificate chain of the client certificate (mtls). */
+            java.util.Optional<String> certificate();
+
+            /** PEM private key, PKCS#8 (mtls). */
+            java.util.Optional<String> privateKey();
+
+            java.util.Optional<String> privateKeyPassword();
+        }
     }
 
     interface Retry {

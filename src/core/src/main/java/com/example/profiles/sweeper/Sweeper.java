@@ -87,11 +87,20 @@ public class Sweeper {
         return sweep(settings.maxEntries());
     }
 
+    /** One sweep within at most {@code budget} (and the configured time budget, whichever is smaller). */
+    public SweepReport sweep(Duration budget) {
+        return sweep(settings.maxEntries(), budget.compareTo(settings.timeBudget()) < 0 ? budget : settings.timeBudget());
+    }
+
     /** One sweep that examines at most {@code maxEntries} due entries. */
     public SweepReport sweep(int maxEntries) {
+        return sweep(maxEntries, settings.timeBudget());
+    }
+
+    private SweepReport sweep(int maxEntries, Duration timeBudget) {
         running.incrementAndGet();
         try {
-            return sweepOnce(maxEntries);
+            return sweepOnce(maxEntries, timeBudget);
         } finally {
             if (running.decrementAndGet() == 0) {
                 synchronized (running) {
@@ -126,7 +135,7 @@ public class Sweeper {
         return true;
     }
 
-    private SweepReport sweepOnce(int maxEntries) {
+    private SweepReport sweepOnce(int maxEntries, Duration timeBudget) {
         String runId = UUID.randomUUID().toString();
         long started = System.nanoTime();
         // One command, so a run that dies right after taking the lease still lets it expire.
@@ -138,7 +147,7 @@ public class Sweeper {
         Map<String, Integer> actions = new TreeMap<>();
         int touched = 0;
         boolean complete = true;
-        long deadline = started + settings.timeBudget().toNanos();
+        long deadline = started + timeBudget.toNanos();
         try {
             work: for (String queue : FreshnessIndex.QUEUES) {
                 for (int shard = 0; shard < index.shards(); shard++) {
@@ -153,6 +162,11 @@ public class Sweeper {
                             break;
                         }
                         for (DueEntry entry : due) {
+                            if (System.nanoTime() > deadline) {
+                                // The rest of this batch stays due for the next run.
+                                complete = false;
+                                break work;
+                            }
                             actions.merge(queue + ":" + act(entry), 1, Integer::sum);
                             touched++;
                         }

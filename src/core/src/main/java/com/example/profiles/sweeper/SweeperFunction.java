@@ -26,6 +26,11 @@ public class SweeperFunction {
         return sweeper.sweep();
     }
 
+    /** Runs one sweep within at most {@code budget} (and {@code profiles.sweeper.time-budget}). Blocking. */
+    public SweepReport tick(java.time.Duration budget) {
+        return sweeper.sweep(budget);
+    }
+
     @Scheduled(identity = "sweeper", every = "${profiles.sweeper.every:60s}",
             concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
     void onSchedule() {

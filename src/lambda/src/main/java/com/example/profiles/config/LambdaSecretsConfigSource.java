@@ -10,6 +10,7 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.Map;
 
 import io.smallrye.config.common.MapBackedConfigSource;
@@ -18,19 +19,38 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
 /**
- * On AWS Lambda, the secrets come from Secrets Manager, not the environment: the function's
- * {@code PROFILES_SECRET_ARN} names a JSON secret {@code {"REDIS_AUTH_TOKEN", "PROFILE_HASH_KEY"}},
- * read once at start through the AWS Parameters and Secrets Lambda Extension (a layer the Terraform
- * module attaches; it answers on localhost and caches), so no AWS SDK is needed. The values become
- * {@code quarkus.redis.password} and {@code profiles.customer.hash-key}. Anywhere else (no
- * {@code PROFILES_SECRET_ARN}) this source is empty. A secret that cannot be read stops the start
- * with the reason: the functions cannot work without it.
+ * On AWS Lambda, the secrets come from Secrets Manager, not the environment, read once at start
+ * through the AWS Parameters and Secrets Lambda Extension (a layer the Terraform module attaches;
+ * it answers on localhost and caches), so no AWS SDK is needed:
+ * <ul>
+ * <li>{@code PROFILES_SECRET_ID} (name or ARN) names a JSON secret {@code {"REDIS_AUTH_TOKEN",
+ * "PROFILE_HASH_KEY"}}: {@code quarkus.redis.password} and {@code profiles.customer.hash-key};</li>
+ * <li>{@code PROFILES_KAFKA_SECRET_ID}, for SASL/SCRAM or mTLS to Kafka, names the secret the MSK
+ * event source mapping reads as well: {@code {"username", "password"}} become
+ * {@code profiles.kafka.scram.*}, {@code {"certificate", "privateKey", "privateKeyPassword"}}
+ * become {@code profiles.kafka.tls.*} (see {@link KafkaClientSecurity}).</li>
+ * </ul>
+ * Anywhere else (neither variable set) this source is empty. A secret that cannot be read stops the
+ * start with the reason: the functions cannot work without it.
  */
 public class LambdaSecretsConfigSource extends MapBackedConfigSource {
 
-    static final Map<String, String> SECRET_KEYS = Map.of(
+    /** Environment variable naming the application's secret. */
+    public static final String APP_SECRET = "PROFILES_SECRET_ID";
+    /** Environment variable naming the Kafka client's secret (SCRAM or mTLS). */
+    public static final String KAFKA_SECRET = "PROFILES_KAFKA_SECRET_ID";
+
+    static final Map<String, String> APP_SECRET_KEYS = Map.of(
             "REDIS_AUTH_TOKEN", "quarkus.redis.password",
             "PROFILE_HASH_KEY", "profiles.customer.hash-key");
+
+    /** The field names are those Lambda's Kafka event source mappings read from the same secrets. */
+    static final Map<String, String> KAFKA_SECRET_KEYS = Map.of(
+            "username", "profiles.kafka.scram.username",
+            "password", "profiles.kafka.scram.password",
+            "certificate", "profiles.kafka.tls.certificate",
+            "privateKey", "profiles.kafka.tls.private-key",
+            "privateKeyPassword", "profiles.kafka.tls.private-key-password");
 
     public LambdaSecretsConfigSource() {
         this(System.getenv());
@@ -38,43 +58,51 @@ public class LambdaSecretsConfigSource extends MapBackedConfigSource {
 
     /** Above application.properties (250), below environment variables (300). */
     LambdaSecretsConfigSource(Map<String, String> env) {
-        super("Secrets Manager (PROFILES_SECRET_ARN)", secretsFrom(env), 275);
+        super("Secrets Manager (" + APP_SECRET + ", " + KAFKA_SECRET + ")", secretsFrom(env), 275);
     }
 
     private static Map<String, String> secretsFrom(Map<String, String> env) {
-        String arn = env.get("PROFILES_SECRET_ARN");
-        return arn == null || arn.isBlank() ? Map.of() : read(arn, env);
+        Map<String, String> props = new LinkedHashMap<>();
+        String app = env.get(APP_SECRET);
+        if (app != null && !app.isBlank()) {
+            props.putAll(read(app, APP_SECRET_KEYS, env));
+        }
+        String kafka = env.get(KAFKA_SECRET);
+        if (kafka != null && !kafka.isBlank()) {
+            props.putAll(read(kafka, KAFKA_SECRET_KEYS, env));
+        }
+        return Map.copyOf(props);
     }
 
-    private static Map<String, String> read(String arn, Map<String, String> env) {
+    private static Map<String, String> read(String secretId, Map<String, String> fields, Map<String, String> env) {
         String token = env.get("AWS_SESSION_TOKEN");
         if (token == null) {
-            throw new IllegalStateException("PROFILES_SECRET_ARN is set but AWS_SESSION_TOKEN is not: the secret can only be read inside Lambda");
+            throw new IllegalStateException("secret " + secretId + " is named, but AWS_SESSION_TOKEN is not set: the secret can only be read inside Lambda");
         }
         String port = env.getOrDefault("PARAMETERS_SECRETS_EXTENSION_HTTP_PORT", "2773");
-        URI uri = URI.create("http://localhost:" + port + "/secretsmanager/get?secretId=" + URLEncoder.encode(arn, StandardCharsets.UTF_8));
+        URI uri = URI.create("http://localhost:" + port + "/secretsmanager/get?secretId=" + URLEncoder.encode(secretId, StandardCharsets.UTF_8));
         HttpRequest request = HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(5))
                 .header("X-Aws-Parameters-Secrets-Token", token).GET().build();
         try {
             HttpResponse<String> response = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build()
                     .send(request, HttpResponse.BodyHandlers.ofString());
             if (response.statusCode() != 200) {
-                throw new IllegalStateException("the Parameters and Secrets extension answered " + response.statusCode() + " for " + arn);
+                throw new IllegalStateException("the Parameters and Secrets extension answered " + response.statusCode() + " for " + secretId);
             }
             ObjectMapper mapper = new ObjectMapper();
             JsonNode secret = mapper.readTree(mapper.readTree(response.body()).path("SecretString").asText("{}"));
             Map<String, String> props = new HashMap<>();
-            SECRET_KEYS.forEach((field, key) -> {
+            fields.forEach((field, key) -> {
                 if (secret.hasNonNull(field)) {
                     props.put(key, secret.get(field).asText());
                 }
             });
-            return Map.copyOf(props);
+            return props;
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot read secret " + arn + " through the Parameters and Secrets extension on port " + port, e);
+            throw new UncheckedIOException("cannot read secret " + secretId + " through the Parameters and Secrets extension on port " + port, e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted reading secret " + arn, e);
+            throw new IllegalStateException("interrupted reading secret " + secretId, e);
         }
     }
 }

@@ -6,8 +6,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.hamcrest.Matchers.empty;
 import static org.hamcrest.Matchers.equalTo;
 
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
@@ -18,6 +16,7 @@ import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 import com.example.profiles.testing.CloudEvents;
+import com.example.profiles.testing.Fixtures;
 import com.example.profiles.testing.Infrastructure;
 import com.example.profiles.testing.InjectInfrastructure;
 import com.example.profiles.testing.KafkaEvents;
@@ -42,8 +41,6 @@ class CustomerLambdaIT {
 
     static final String TOPIC = "shop.public.customers";
     static final String DLQ = "shop.public.customers.dlq";
-    /** Captured Debezium records on the test class path (the testing module; provenance in fixtures/README.md). */
-    static final String FIXTURES = "/fixtures/debezium/";
 
     @InjectInfrastructure
     Infrastructure infrastructure;
@@ -116,20 +113,13 @@ class CustomerLambdaIT {
 
     /** A copy of a captured sample with before.id and after.id (where present) replaced by {@code id}. */
     static ObjectNode sample(String name, String id) {
-        try (java.io.InputStream in = CustomerLambdaIT.class.getResourceAsStream(FIXTURES + name)) {
-            if (in == null) {
-                throw new IllegalStateException(FIXTURES + name + " is not on the test class path");
+        ObjectNode change = (ObjectNode) Fixtures.json("debezium/" + name);
+        for (String side : List.of("before", "after")) {
+            if (change.get(side) instanceof ObjectNode row) {
+                row.put("id", id);
             }
-            ObjectNode change = (ObjectNode) CloudEvents.JSON.readTree(in);
-            for (String side : List.of("before", "after")) {
-                if (change.get(side) instanceof ObjectNode row) {
-                    row.put("id", id);
-                }
-            }
-            return change;
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
         }
+        return change;
     }
 
     /** The change as the JSON converter writes it with schemas.enable=true. */

@@ -30,7 +30,7 @@ import io.quarkus.test.junit.TestProfile;
  */
 @QuarkusTest
 @Tag("lambda")
-@TestProfile(LambdaFunctionProfiles.PurchaseWithShortDeadLetterTimeout.class)
+@TestProfile(LambdaFunctionProfiles.PurchaseWithShortTimeouts.class)
 @WithTestResource(RealInfrastructure.class)
 class DeadLetterOutageLambdaIT {
 

@@ -2,12 +2,7 @@ package com.example.profiles.lambda;
 
 import static io.restassured.RestAssured.given;
 
-import com.example.profiles.devtools.ProjectRoot;
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Base64;
@@ -16,6 +11,7 @@ import java.util.List;
 import java.util.Map;
 
 import com.example.profiles.testing.CloudEvents;
+import com.example.profiles.testing.Fixtures;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
@@ -23,13 +19,11 @@ import io.restassured.response.ValidatableResponse;
 
 /**
  * Builds the event a Kafka event source mapping invokes a Lambda function with, on the shape of
- * {@code ../shared/fixtures/aws/msk-kafka-event.json}: records grouped by "topic-partition", key and
+ * {@code src/test/resources/fixtures/aws/msk-kafka-event.json}: records grouped by "topic-partition", key and
  * value base64, headers a list of single-entry maps from name to the value's bytes as numbers.
  * Offsets are whatever the test says: nothing checks them against the broker, as with AWS.
  */
 final class KafkaBatchEvents {
-
-    static final Path FIXTURES = ProjectRoot.resolve("../shared/fixtures/aws").normalize();
 
     private final Map<String, Object> event = new LinkedHashMap<>();
     private final Map<String, List<Map<String, Object>>> records = new LinkedHashMap<>();
@@ -106,17 +100,9 @@ final class KafkaBatchEvents {
         return given().contentType("application/json").body(eventJson).post().then();
     }
 
-    /** The AWS sample event (an MSK batch of one record whose value is not a CloudEvent), or null when the fixtures are absent. */
+    /** The AWS sample event (an MSK batch of one record whose value is not a CloudEvent). */
     static JsonNode awsSample() {
-        Path sample = FIXTURES.resolve("msk-kafka-event.json");
-        if (!Files.isRegularFile(sample)) {
-            return null;
-        }
-        try {
-            return CloudEvents.JSON.readTree(sample.toFile());
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        return Fixtures.json("aws/msk-kafka-event.json");
     }
 
     static ObjectNode objectNode() {
@@ -125,7 +111,7 @@ final class KafkaBatchEvents {
 
     /**
      * Header bytes as numbers, the way the event source mapping writes them. Bytes over 127 are
-     * written unsigned (0..255); {@link KafkaBatch.KafkaBatchRecord#kafkaHeaders()} reads signed too.
+     * written unsigned (0..255); {@link KafkaEventRecords#headers} reads signed ones too.
      */
     static int[] numbers(byte[] value) {
         int[] numbers = new int[value.length];

@@ -50,11 +50,16 @@ final class LambdaFunctionProfiles {
         }
     }
 
-    /** The purchase function with a short wait for dead-letter acknowledgements. */
-    public static class PurchaseWithShortDeadLetterTimeout implements QuarkusTestProfile {
+    /**
+     * The purchase function with short timeouts: a short wait for dead-letter acknowledgements, and
+     * a 6-second invocation (the mock event server hands over no Lambda Context, so the configured
+     * timeout is what bounds an invocation) of which 1 second is kept to answer.
+     */
+    public static class PurchaseWithShortTimeouts implements QuarkusTestProfile {
         @Override
         public Map<String, String> getConfigOverrides() {
-            return Map.of("quarkus.funqy.export", "purchase", "profiles.lambda.dead-letter-timeout", "PT1S");
+            return Map.of("quarkus.funqy.export", "purchase", "profiles.lambda.dead-letter-timeout", "PT1S",
+                    "profiles.lambda.timeout", "PT6S", "profiles.lambda.deadline-margin", "PT1S");
         }
     }
 }

@@ -29,15 +29,18 @@ import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.TestProfile;
 
-/** The sweeper as a Lambda: an EventBridge Scheduler event runs one sweep. */
+/**
+ * The sweeper as a Lambda: whatever a schedule delivers runs one sweep, the input the Terraform
+ * module configures as well as the "Scheduled Event" envelope of a scheduled EventBridge rule.
+ */
 @QuarkusTest
 @Tag("lambda")
 @TestProfile(LambdaFunctionProfiles.Sweeper.class)
 @WithTestResource(RealInfrastructure.class)
 class SweeperLambdaIT {
 
-    /** The shape EventBridge Scheduler delivers (as in ../shared/fixtures/aws/scheduler-event.json). */
-    static final String SCHEDULER_EVENT = """
+    /** The envelope of a scheduled EventBridge rule (as in src/test/resources/fixtures/aws/scheduler-event.json). */
+    static final String SCHEDULED_EVENT = """
             {"version":"0","id":"%s","detail-type":"Scheduled Event","source":"aws.scheduler","account":"123456789012",
              "time":"%s","region":"eu-central-1","resources":["arn:aws:scheduler:eu-central-1:123456789012:schedule/default/sweeper"],
              "detail":"{}"}""";
@@ -51,8 +54,22 @@ class SweeperLambdaIT {
     @Inject
     CartFunction carts;
 
+    /** What EventBridge Scheduler delivers with the module's input (infra/terraform/aws/triggers.tf), filled in. */
+    static final String SCHEDULER_INPUT = """
+            {"reason":"scheduled","schedule":"arn:aws:scheduler:eu-central-1:123456789012:schedule/default/sweeper",
+             "scheduledTime":"%s","executionId":"%s","attempt":"1"}""";
+
     @Test
-    void aScheduleTickSweepsAStaleCart() {
+    void theSchedulersInputSweepsAStaleCart() {
+        sweepsAStaleCart(SCHEDULER_INPUT.formatted(Instant.now().truncatedTo(ChronoUnit.SECONDS), newId()));
+    }
+
+    @Test
+    void aScheduledRulesEventSweepsAStaleCart() {
+        sweepsAStaleCart(SCHEDULED_EVENT.formatted(newId(), Instant.now().truncatedTo(ChronoUnit.SECONDS)));
+    }
+
+    void sweepsAStaleCart(String tick) {
         RedisCommands.call(infrastructure.redis().uri(), "FLUSHALL");
         // A cart left alone for 40 minutes, applied through the real cart function in process (this
         // artifact exports only the sweeper).
@@ -62,7 +79,7 @@ class SweeperLambdaIT {
         intake.apply(carts, () -> new EventIntake.Decoded<>(change, new EventMeta(newId(), "/test/lambda", null, null)), "test")
                 .await().atMost(Duration.ofSeconds(5));
 
-        given().contentType("application/json").body(SCHEDULER_EVENT.formatted(newId(), Instant.now())).post().then()
+        given().contentType("application/json").body(tick).post().then()
                 .statusCode(200)
                 .body("ran", equalTo(true))
                 .body("entriesTouched", equalTo(1))

@@ -52,29 +52,62 @@ public final class KafkaBroker implements AutoCloseable {
      */
     private static final List<Logger> QUIETED_LOGGERS = new ArrayList<>();
 
+    /** The mechanism of the SASL_SSL listener: the one Amazon MSK offers for SASL/SCRAM. */
+    public static final String SCRAM_MECHANISM = "SCRAM-SHA-512";
+
+    /**
+     * A second listener, SASL_SSL with SCRAM-SHA-512 and this TLS identity, and the one user it
+     * knows (written into the cluster metadata when the storage is formatted).
+     */
+    public record ScramListener(TestTls tls, String username, String password) {
+    }
+
     private final String bootstrapServers;
+    private final String saslSslBootstrapServers;
     private final Path workDir;
     private KafkaRaftServer server;
 
-    private KafkaBroker(String bootstrapServers, Path workDir, KafkaRaftServer server) {
+    private KafkaBroker(String bootstrapServers, String saslSslBootstrapServers, Path workDir, KafkaRaftServer server) {
         this.bootstrapServers = bootstrapServers;
+        this.saslSslBootstrapServers = saslSslBootstrapServers;
         this.workDir = workDir;
         this.server = server;
     }
 
     /** Formats storage, starts the broker and returns once it answers an Admin describeCluster. */
     public static KafkaBroker start() {
+        return start(null);
+    }
+
+    /**
+     * Like {@link #start()}, with a SASL_SSL listener (SCRAM-SHA-512) as well, as an MSK cluster with
+     * SASL/SCRAM has ({@link #saslSslBootstrapServers()}). The plaintext listener stays, for the tests'
+     * own clients and the broker itself.
+     */
+    public static KafkaBroker startWithScram(ScramListener scram) {
+        return start(scram);
+    }
+
+    private static KafkaBroker start(ScramListener scram) {
         quietLogging();
         RuntimeException last = null;
         for (int attempt = 0; attempt < START_ATTEMPTS; attempt++) {
             try {
-                return startOnce(LoopbackPorts.freePort(), LoopbackPorts.freePort());
+                return startOnce(LoopbackPorts.freePort(), LoopbackPorts.freePort(), scram == null ? 0 : LoopbackPorts.freePort(), scram);
             } catch (RuntimeException e) {
                 // Most likely a port was taken between our probe and the broker's bind.
                 last = e;
             }
         }
         throw last;
+    }
+
+    /** {@code 127.0.0.1:PORT} of the SASL_SSL (SCRAM) listener of a broker started with {@link #startWithScram}. */
+    public String saslSslBootstrapServers() {
+        if (saslSslBootstrapServers == null) {
+            throw new IllegalStateException(this + " has no SASL_SSL listener");
+        }
+        return saslSslBootstrapServers;
     }
 
     /**
@@ -86,7 +119,7 @@ public final class KafkaBroker implements AutoCloseable {
         RuntimeException last = null;
         for (int attempt = 0; attempt < START_ATTEMPTS; attempt++) {
             try {
-                return startOnce(brokerPort, LoopbackPorts.freePort());
+                return startOnce(brokerPort, LoopbackPorts.freePort(), 0, null);
             } catch (RuntimeException e) {
                 last = e;
             }
@@ -160,18 +193,23 @@ public final class KafkaBroker implements AutoCloseable {
 
     @Override
     public String toString() {
-        return "Kafka broker at " + bootstrapServers + (isRunning() ? "" : " (stopped)");
+        return "Kafka broker at " + bootstrapServers + (saslSslBootstrapServers == null ? "" : " and " + saslSslBootstrapServers + " (SASL_SSL)")
+                + (isRunning() ? "" : " (stopped)");
     }
 
-    private static KafkaBroker startOnce(int brokerPort, int controllerPort) {
+    private static KafkaBroker startOnce(int brokerPort, int controllerPort, int saslSslPort, ScramListener scram) {
         Path workDir = TempDirs.create("kafka-broker-");
         KafkaRaftServer server = null;
         try {
             Properties props = brokerProperties(workDir.resolve("data"), brokerPort, controllerPort);
-            format(workDir, props);
+            if (scram != null) {
+                addScramListener(props, saslSslPort, scram);
+            }
+            format(workDir, props, scram);
             server = new KafkaRaftServer(KafkaConfig.fromProps(props), Time.SYSTEM);
             server.startup();
-            KafkaBroker broker = new KafkaBroker(LoopbackPorts.HOST + ":" + brokerPort, workDir, server);
+            KafkaBroker broker = new KafkaBroker(LoopbackPorts.HOST + ":" + brokerPort,
+                    scram == null ? null : LoopbackPorts.HOST + ":" + saslSslPort, workDir, server);
             broker.awaitReady();
             return broker;
         } catch (RuntimeException e) {
@@ -220,12 +258,25 @@ public final class KafkaBroker implements AutoCloseable {
         return p;
     }
 
+    private static void addScramListener(Properties p, int port, ScramListener scram) {
+        String host = LoopbackPorts.HOST;
+        p.put("listeners", p.getProperty("listeners") + ",SASL_SSL://" + host + ":" + port);
+        p.put("advertised.listeners", p.getProperty("advertised.listeners") + ",SASL_SSL://" + host + ":" + port);
+        p.put("listener.security.protocol.map", p.getProperty("listener.security.protocol.map") + ",SASL_SSL:SASL_SSL");
+        p.put("listener.name.sasl_ssl.sasl.enabled.mechanisms", SCRAM_MECHANISM);
+        p.put("listener.name.sasl_ssl.scram-sha-512.sasl.jaas.config", "org.apache.kafka.common.security.scram.ScramLoginModule required;");
+        p.put("listener.name.sasl_ssl.ssl.keystore.type", "PKCS12");
+        p.put("listener.name.sasl_ssl.ssl.keystore.location", scram.tls().keyStore().toString());
+        p.put("listener.name.sasl_ssl.ssl.keystore.password", scram.tls().password());
+        p.put("listener.name.sasl_ssl.ssl.key.password", scram.tls().password());
+    }
+
     /**
      * {@code kafka-storage.sh format --standalone}: writes meta.properties and the bootstrap
-     * checkpoint with this node as the only voter. {@code execute} (unlike {@code main}) returns the
-     * exit code instead of calling System.exit.
+     * checkpoint with this node as the only voter (and the SCRAM user, if any). {@code execute}
+     * (unlike {@code main}) returns the exit code instead of calling System.exit.
      */
-    private static void format(Path workDir, Properties props) {
+    private static void format(Path workDir, Properties props, ScramListener scram) {
         Path config = workDir.resolve("server.properties");
         try (OutputStream out = Files.newOutputStream(config)) {
             props.store(out, "single-node KRaft broker for tests");
@@ -235,9 +286,12 @@ public final class KafkaBroker implements AutoCloseable {
         ByteArrayOutputStream output = new ByteArrayOutputStream();
         int exitCode;
         try (PrintStream print = new PrintStream(output, true, StandardCharsets.UTF_8)) {
-            exitCode = StorageTool.execute(new String[] {
-                "format", "--standalone", "-t", Uuid.randomUuid().toString(), "-c", config.toString()
-            }, print);
+            List<String> args = new ArrayList<>(List.of("format", "--standalone", "-t", Uuid.randomUuid().toString(), "-c", config.toString()));
+            if (scram != null) {
+                args.add("--add-scram");
+                args.add(SCRAM_MECHANISM + "=[name=" + scram.username() + ",password=" + scram.password() + "]");
+            }
+            exitCode = StorageTool.execute(args.toArray(String[]::new), print);
         }
         if (exitCode != 0) {
             throw new IllegalStateException("formatting Kafka storage failed (" + exitCode + "): "

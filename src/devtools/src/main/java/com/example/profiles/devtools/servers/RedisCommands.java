@@ -31,14 +31,24 @@ import redis.clients.jedis.exceptions.JedisDataException;
  */
 public final class RedisCommands {
 
-    private static final JedisClientConfig CONFIG = DefaultJedisClientConfig.builder()
-            .connectionTimeoutMillis(2_000)
-            .socketTimeoutMillis(10_000)
-            .protocol(RedisProtocol.RESP2)
-            // No CLIENT SETINFO on connect: Redis before 7.2 does not know it, and a test's
-            // commandstats should show only its own commands.
-            .clientSetInfoConfig(ClientSetInfoConfig.DISABLED)
-            .build();
+    private static final JedisClientConfig CONFIG = config(null);
+
+    /**
+     * Built whole for each password: {@code builder().from(CONFIG).password(p)} would copy CONFIG's
+     * (empty) credentials provider, which wins over the password, and the handshake's HELLO would go
+     * unauthenticated (NOAUTH).
+     */
+    private static JedisClientConfig config(String password) {
+        return DefaultJedisClientConfig.builder()
+                .connectionTimeoutMillis(2_000)
+                .socketTimeoutMillis(10_000)
+                .protocol(RedisProtocol.RESP2)
+                // No CLIENT SETINFO on connect: Redis before 7.2 does not know it, and a test's
+                // commandstats should show only its own commands.
+                .clientSetInfoConfig(ClientSetInfoConfig.DISABLED)
+                .password(password)
+                .build();
+    }
 
     private RedisCommands() {
     }
@@ -53,7 +63,8 @@ public final class RedisCommands {
     }
 
     /**
-     * Sends one command to database 0 of the server at {@code uri} ({@code redis://host:port}) and
+     * Sends one command to database 0 of the server at {@code uri} ({@code redis://host:port}, or
+     * {@code redis://:password@host:port} to AUTH first) and
      * returns its reply: a simple string as {@code String}, an integer as {@code Long}, a bulk string
      * as {@code String} (UTF-8) or {@code null}, an array as {@code List<Object>} (or {@code null}).
      *
@@ -67,7 +78,11 @@ public final class RedisCommands {
         URI parsed = URI.create(uri);
         HostAndPort server = new HostAndPort(parsed.getHost(), parsed.getPort() == -1 ? 6379 : parsed.getPort());
         String[] rest = java.util.Arrays.copyOfRange(args, 1, args.length);
-        try (Jedis jedis = new Jedis(server, CONFIG)) {
+        String userInfo = parsed.getUserInfo();
+        JedisClientConfig config = userInfo != null && userInfo.startsWith(":")
+                ? config(userInfo.substring(1))
+                : CONFIG;
+        try (Jedis jedis = new Jedis(server, config)) {
             return plain(jedis.sendCommand(command(args[0]), rest));
         } catch (JedisDataException e) {
             throw new RedisErrorReply(e.getMessage());

@@ -52,6 +52,8 @@ public final class RedisServerProcess implements AutoCloseable {
     private final int port;
     /** Options after the standard ones, e.g. for a cluster node; the same on every {@link #restart()}. */
     private final List<String> extraArgs;
+    /** The TLS port besides the plain one, or 0 (see {@link #startWithTls}). */
+    private int tlsPort;
     private Process process;
     private Process watchdog;
     private Path workDir;
@@ -104,8 +106,32 @@ public final class RedisServerProcess implements AutoCloseable {
         throw last;
     }
 
+    /**
+     * Like {@link #start()}, and listening with TLS ({@code rediss://}) on a second port too, with
+     * this identity; clients need no certificate of their own. The plain port stays for tests.
+     */
+    public static RedisServerProcess startWithTls(TestTls tls) {
+        java.util.concurrent.atomic.AtomicInteger tlsPort = new java.util.concurrent.atomic.AtomicInteger();
+        RedisServerProcess server = start(() -> {
+            tlsPort.set(LoopbackPorts.freePort());
+            return List.of("--tls-port", Integer.toString(tlsPort.get()), "--tls-cert-file", tls.certificatePem().toString(),
+                    "--tls-key-file", tls.privateKeyPem().toString(), "--tls-ca-cert-file", tls.certificatePem().toString(),
+                    "--tls-auth-clients", "no");
+        });
+        server.tlsPort = tlsPort.get();
+        return server;
+    }
+
     public int port() {
         return port;
+    }
+
+    /** The TLS port of a server started with {@link #startWithTls}. */
+    public int tlsPort() {
+        if (tlsPort == 0) {
+            throw new IllegalStateException(this + " has no TLS port");
+        }
+        return tlsPort;
     }
 
     /** {@code redis://127.0.0.1:PORT}, the form {@code quarkus.redis.hosts} takes. */
@@ -120,6 +146,16 @@ public final class RedisServerProcess implements AutoCloseable {
     /** Stops the server, waits for it to exit and removes its temp dir. Does nothing if stopped. */
     public synchronized void stop() {
         RUNNING.remove(this);
+        if (process != null && process.isAlive()) {
+            try {
+                // A suspended server would not act on SIGTERM.
+                new ProcessBuilder("kill", "-CONT", Long.toString(process.pid())).start().waitFor(5, TimeUnit.SECONDS);
+            } catch (IOException e) {
+                // it is stopped below anyway
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
         if (watchdog != null) {
             // First, so it cannot signal a PID that the OS has meanwhile given to another process.
             watchdog.destroyForcibly();

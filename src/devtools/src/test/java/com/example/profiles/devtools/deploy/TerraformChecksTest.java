@@ -139,6 +139,23 @@ class TerraformChecksTest {
 
     @Test
     void awsPlanWiresEveryFunctionWithoutWildcardActions() throws IOException {
+        JsonNode plan = offlinePlan(List.of());
+        List<FunctionDescriptor> descriptors = KnativeManifests.readDescriptors(ROOT.resolve("functions"));
+        assertThat(AwsPlanChecks.problems(descriptors, plan.at("/planned_values/root_module/resources"))).isEmpty();
+        assertThat(AwsPlanChecks.packagingProblems(plan, "jvm")).isEmpty();
+        assertThat(AwsPlanChecks.environmentProblems(descriptors, plan)).isEmpty();
+    }
+
+    @Test
+    void awsPlanOfTheNativePackagingRunsTheBootstrap() throws IOException {
+        JsonNode plan = offlinePlan(List.of("-var=packaging=native", "-var=snapstart=false"));
+        assertThat(AwsPlanChecks.packagingProblems(plan, "native")).isEmpty();
+        assertThat(AwsPlanChecks.problems(KnativeManifests.readDescriptors(ROOT.resolve("functions")), plan.at("/planned_values/root_module/resources")))
+                .isEmpty();
+    }
+
+    /** {@code terraform show -json} of a plan of example.tfvars (and these arguments), offline. */
+    private JsonNode offlinePlan(List<String> extraArguments) throws IOException {
         Path module = awsModule();
         // The real provider, placeholder credentials, nothing to refresh: planning new resources
         // calls no AWS API. The override lives in the copy only.
@@ -157,15 +174,16 @@ class TerraformChecksTest {
         Map<String, String> secrets = Map.of(
                 "TF_VAR_redis_auth_token", "offline-check-token-0123456789",
                 "TF_VAR_profile_hash_key", "offline-check-hash-key-0123456789abcdef");
-        Path plan = module.resolve("check.tfplan");
+        Path plan = module.resolve("check-" + System.nanoTime() + ".tfplan");
         try {
-            Result planned = run(module, List.of(terraform, "plan", "-no-color", "-input=false", "-refresh=false", "-lock=false",
-                    "-var-file=example.tfvars", "-out=" + plan), secrets);
+            List<String> command = new ArrayList<>(List.of(terraform, "plan", "-no-color", "-input=false", "-refresh=false", "-lock=false",
+                    "-var-file=example.tfvars", "-out=" + plan));
+            command.addAll(extraArguments);
+            Result planned = run(module, command, secrets);
             assertEquals(0, planned.code, planned.output);
             Result shown = run(module, List.of(terraform, "show", "-json", plan.toString()), Map.of());
             assertEquals(0, shown.code, shown.output);
-            JsonNode resources = JSON.readTree(shown.stdout).at("/planned_values/root_module/resources");
-            assertThat(AwsPlanChecks.problems(KnativeManifests.readDescriptors(ROOT.resolve("functions")), resources)).isEmpty();
+            return JSON.readTree(shown.stdout);
         } finally {
             Files.deleteIfExists(override);
             Files.deleteIfExists(plan);
@@ -472,6 +490,7 @@ class TerraformChecksTest {
             Map<String, JsonNode> lambdas = byType.getOrDefault("aws_lambda_function", Map.of());
             Map<String, JsonNode> mappings = byType.getOrDefault("aws_lambda_event_source_mapping", Map.of());
             Map<String, JsonNode> schedules = byType.getOrDefault("aws_scheduler_schedule", Map.of());
+            Map<String, JsonNode> urls = byType.getOrDefault("aws_lambda_function_url", Map.of());
             Map<String, JsonNode> roles = byType.getOrDefault("aws_iam_role", Map.of());
             for (FunctionDescriptor d : descriptors) {
                 String name = d.name();
@@ -489,10 +508,28 @@ class TerraformChecksTest {
                 if (!roles.containsKey(name)) {
                     problems.add(name + ": no execution role of its own");
                 }
-                int triggers = (mappings.containsKey(name) ? 1 : 0) + (schedules.containsKey(name) ? 1 : 0);
-                int expected = "request".equals(d.trigger().kind()) ? 0 : 1;
-                if (triggers != expected) {
-                    problems.add(name + ": " + triggers + " triggers in the plan; a " + d.trigger().kind() + " function has " + expected);
+                // One trigger each: an event source mapping (event), a schedule (schedule), a function
+                // URL (request, e.g. GET /profiles/{id}).
+                int triggers = (mappings.containsKey(name) ? 1 : 0) + (schedules.containsKey(name) ? 1 : 0) + (urls.containsKey(name) ? 1 : 0);
+                if (triggers != 1) {
+                    problems.add(name + ": " + triggers + " triggers in the plan; a " + d.trigger().kind() + " function has 1");
+                }
+                String kind = d.trigger().kind();
+                if (("event".equals(kind) && !mappings.containsKey(name)) || ("schedule".equals(kind) && !schedules.containsKey(name))
+                        || ("request".equals(kind) && !urls.containsKey(name))) {
+                    problems.add(name + ": a " + kind + " function without its kind of trigger");
+                }
+                // Every trigger invokes the alias, the published (SnapStart) version.
+                String alias = ":function:" + lambda.path("function_name").asText() + ":live";
+                if (mappings.containsKey(name) && !mappings.get(name).path("function_name").asText().endsWith(alias)) {
+                    problems.add(name + ": its event source mapping invokes " + mappings.get(name).path("function_name").asText() + ", not the alias live");
+                }
+                if (schedules.containsKey(name) && !schedules.get(name).at("/target/0/arn").asText().endsWith(alias)) {
+                    problems.add(name + ": its schedule invokes " + schedules.get(name).at("/target/0/arn").asText() + ", not the alias live");
+                }
+                if (urls.containsKey(name) && (!"live".equals(urls.get(name).path("qualifier").asText())
+                        || !"AWS_IAM".equals(urls.get(name).path("authorization_type").asText()))) {
+                    problems.add(name + ": its function URL must serve the alias live with IAM auth");
                 }
                 if ("event".equals(d.trigger().kind()) && mappings.containsKey(name)) {
                     JsonNode topics = mappings.get(name).path("topics");
@@ -504,6 +541,15 @@ class TerraformChecksTest {
                     String expression = schedules.get(name).path("schedule_expression").asText();
                     if (!expression.equals(d.trigger().scheduleExpression())) {
                         problems.add(name + ": its schedule is " + expression + ", not " + d.trigger().scheduleExpression());
+                    }
+                    // An explicit input, JSON, whose context attributes Scheduler can find (not escaped).
+                    String input = schedules.get(name).at("/target/0/input").asText("");
+                    try {
+                        if (!"scheduled".equals(JSON.readTree(input).path("reason").asText()) || !input.contains("\"<aws.scheduler.scheduled-time>\"")) {
+                            problems.add(name + ": its schedule's input " + input + " is not the explicit tick input");
+                        }
+                    } catch (IOException e) {
+                        problems.add(name + ": its schedule's input is not JSON: " + input);
                     }
                 }
             }
@@ -528,6 +574,51 @@ class TerraformChecksTest {
                         } catch (IOException e) {
                             problems.add(type + "[" + r.getKey() + "]." + attribute + " is not JSON: " + e.getMessage());
                         }
+                    }
+                }
+            }
+            return problems;
+        }
+
+        /** Runtime, handler and SnapStart of every function, as the packaging requires. */
+        static List<String> packagingProblems(JsonNode plan, String packaging) {
+            List<String> problems = new ArrayList<>();
+            for (JsonNode r : plan.at("/planned_values/root_module/resources")) {
+                if (!"aws_lambda_function".equals(r.path("type").asText())) {
+                    continue;
+                }
+                JsonNode v = r.path("values");
+                String name = r.path("index").asText();
+                String runtime = v.path("runtime").asText();
+                String handler = v.path("handler").asText();
+                boolean snapStart = v.path("snap_start").size() == 1 && "PublishedVersions".equals(v.at("/snap_start/0/apply_on").asText());
+                if ("jvm".equals(packaging) && !("java21".equals(runtime) && "com.example.profiles.lambda.ProfileLambdaHandler::handleRequest".equals(handler)
+                        && snapStart && v.path("publish").asBoolean())) {
+                    problems.add(name + ": jvm packaging needs java21, the project's handler, SnapStart on published versions; got " + runtime + ", "
+                            + handler + ", snap_start " + v.path("snap_start"));
+                }
+                if ("native".equals(packaging) && !("provided.al2023".equals(runtime) && "bootstrap".equals(handler) && v.path("snap_start").isEmpty())) {
+                    problems.add(name + ": native packaging needs provided.al2023 and the bootstrap, no SnapStart; got " + runtime + ", " + handler);
+                }
+            }
+            return problems;
+        }
+
+        /**
+         * The environment each function is told (the output function_environment: a plan cannot
+         * show a Lambda's map with one unknown value): its own name exported, no secret value.
+         */
+        static List<String> environmentProblems(List<FunctionDescriptor> descriptors, JsonNode plan) {
+            List<String> problems = new ArrayList<>();
+            JsonNode environments = plan.at("/output_changes/function_environment/after");
+            for (FunctionDescriptor d : descriptors) {
+                JsonNode env = environments.path(d.name());
+                if (!d.name().equals(env.path("QUARKUS_FUNQY_EXPORT").asText())) {
+                    problems.add(d.name() + ": exports " + env.path("QUARKUS_FUNQY_EXPORT").asText() + " (environment " + env + ")");
+                }
+                for (String secret : List.of("PROFILE_HASH_KEY", "REDIS_AUTH_TOKEN", "QUARKUS_REDIS_PASSWORD")) {
+                    if (env.has(secret)) {
+                        problems.add(d.name() + ": a secret value in its environment: " + secret);
                     }
                 }
             }
