@@ -6,6 +6,7 @@
 # lag-vs-load.png. Everything it started is stopped on exit, however it exits.
 #
 #   bench/run.sh                      # the whole run, about 8-10 minutes on 2 cores
+#   JAVA_HOME=/usr/lib/jvm/temurin-25-jdk-amd64 bench/run.sh   # Java 25 with an AOT cache (what the image runs)
 #   APP_JVM_OPTS='-Xmx96m' bench/run.sh
 #   BENCH_OPTS='-Dbench.kafka-rates=1000,5000 -Dbench.backlog=100000' bench/run.sh   # a shorter run
 #   BENCH_OPTS='-Dbench.phases=kafka-lag -Dbench.kafka-rates=5000 -Dbench.backlog=150000' bench/run.sh   # two minutes
@@ -20,23 +21,29 @@ OUT=target/bench
 STACK_ENV=$OUT/stack.env
 STACK_LOG=$OUT/stack.log
 BENCH_TIMEOUT=${BENCH_TIMEOUT:-900}
-# The app's JVM: a fixed 160 MB heap with a large young generation (the event path allocates fast
-# and keeps little; with 112 MB and a 48 MB old generation the Kafka drain ran a full GC every
-# second, see BENCHMARKS.md), the serial collector (2 cores: no GC threads competing with the event
-# loops), C2 only (-XX:-TieredCompilation: with tiered compilation the compiler threads took 40% of
-# the app's CPU during a 20 s drain, on the cores the event loops need; C2 alone compiles far less
-# and measured faster on every load phase, at about 0.2 s more start-up), bounded metaspace, code
-# cache and direct memory. The driver also sets MALLOC_ARENA_MAX=2 for the app and runs it from
-# the jar's folder (the AppCDS archive names the jar relative to it). The GC log lands in
+# The app's JVM depends on the Java that runs this script (JAVA_HOME, else java on the PATH).
+# Java 25 or later (what the JVM image runs; BENCHMARKS.md, "Start-up and memory"): a fixed 128 MB
+# heap with a 72 MB young generation (the event path allocates fast and keeps little: about 30 MB
+# live after a full GC), compact object headers (JEP 519), the serial collector (2 cores: no GC
+# threads competing with the event loops), C2 only (-XX:-TieredCompilation: with tiered compilation
+# the compiler threads took 40% of the app's CPU during a 20 s drain), bounded metaspace, code
+# cache, direct memory and 256 KB thread stacks, one Netty arena and two Vert.x event loops; the app
+# starts from an AOT cache trained by bench/aot-train.sh (same GC and header options).
+# Java 17: the settings of the round before (160 MB heap, 96 MB young generation) with Quarkus's
+# AppCDS archive. The driver also sets MALLOC_ARENA_MAX=2 for the app and runs it from the jar's
+# folder (the cache and the archive name the jar relative to it). The GC log lands in
 # target/bench/gc.log: the driver replaces {out} with its output folder when it starts the app, and
 # records the options as written here, so no result file names this machine's folders.
 # (Set apart: inside ${APP_JVM_OPTS:-...} the brace of {out} would end the default early.)
-DEFAULT_APP_JVM_OPTS='-Xms160m -Xmx160m -Xmn96m -XX:+UseSerialGC -XX:-TieredCompilation -XX:MaxMetaspaceSize=96m -XX:ReservedCodeCacheSize=96m -XX:MaxDirectMemorySize=32m -Xss512k -Xlog:gc:file={out}/gc.log'
-APP_JVM_OPTS=${APP_JVM_OPTS:-$DEFAULT_APP_JVM_OPTS}
+AOT_TRAINING_OPTS='-XX:+UseSerialGC -XX:-TieredCompilation -XX:+UseCompactObjectHeaders -Xms128m -Xmx128m'
+JAVA25_APP_JVM_OPTS="-Xms128m -Xmx128m -Xmn72m -XX:+UseSerialGC -XX:-TieredCompilation -XX:+UseCompactObjectHeaders -XX:MaxMetaspaceSize=80m -XX:ReservedCodeCacheSize=48m -XX:MaxDirectMemorySize=32m -Xss256k -Dio.netty.allocator.numDirectArenas=1 -Dio.netty.allocator.numHeapArenas=1 -Dquarkus.vertx.event-loops-pool-size=2 -Xlog:gc:file={out}/gc.log"
+JAVA17_APP_JVM_OPTS='-Xms160m -Xmx160m -Xmn96m -XX:+UseSerialGC -XX:-TieredCompilation -XX:MaxMetaspaceSize=96m -XX:ReservedCodeCacheSize=96m -XX:MaxDirectMemorySize=32m -Xss512k -Xlog:gc:file={out}/gc.log'
 BENCH_OPTS=${BENCH_OPTS:-}
 APP_JAR=${APP_JAR:-$KNATIVE_APP}
 
 find_java
+if ((JAVA_MAJOR >= 25)); then DEFAULT_APP_JVM_OPTS=$JAVA25_APP_JVM_OPTS; else DEFAULT_APP_JVM_OPTS=$JAVA17_APP_JVM_OPTS; fi
+APP_JVM_OPTS=${APP_JVM_OPTS:-$DEFAULT_APP_JVM_OPTS}
 command -v redis-server >/dev/null && command -v redis-benchmark >/dev/null \
   || { echo "needs redis-server and redis-benchmark: apt-get install -y redis-server redis-tools" >&2; exit 1; }
 
@@ -61,9 +68,16 @@ mkdir -p "$OUT"
 rm -f "$OUT/app.pid" "$STACK_ENV"
 if [[ -z "${SKIP_BUILD:-}" ]]; then
   echo "==> building (./mvnw package, tests skipped)"
-  # With an AppCDS archive of the app's classes (quarkus.package.jar.appcds), which the driver
-  # passes to the app's JVM: about 0.3 s less start-up here.
-  ./mvnw -B -q package -DskipTests -Dquarkus.package.jar.appcds.enabled=true
+  if ((JAVA_MAJOR >= 25)); then
+    # Then a JDK AOT cache trained on a real start and the samples (bench/aot-train.sh), which the
+    # driver passes to the app's JVM (-XX:AOTCache=app.aot).
+    ./mvnw -B -q package -DskipTests
+    AOT_JVM_OPTS=$AOT_TRAINING_OPTS bench/aot-train.sh
+  else
+    # With an AppCDS archive of the app's classes (quarkus.package.jar.appcds), which the driver
+    # passes to the app's JVM.
+    ./mvnw -B -q package -DskipTests -Dquarkus.package.jar.appcds.enabled=true
+  fi
 fi
 CP=$(devtools_classpath)
 

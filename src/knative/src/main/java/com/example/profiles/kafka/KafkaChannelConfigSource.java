@@ -43,6 +43,9 @@ public class KafkaChannelConfigSource extends MapBackedConfigSource {
         props.put(channel + "group.id", "profile-functions-" + d.name());
         // We read CloudEvents ourselves (binary and structured) with the CloudEvents SDK.
         props.put(channel + "cloud-events", "false");
+        // No OpenTelemetry SDK is configured: the connector's tracing hooks would only load their
+        // classes at start and wrap every record.
+        props.put(channel + "tracing-enabled", "false");
         props.put(channel + "key.deserializer", "org.apache.kafka.common.serialization.ByteArrayDeserializer");
         props.put(channel + "value.deserializer", "org.apache.kafka.common.serialization.ByteArrayDeserializer");
         props.put(channel + "auto.offset.reset", "earliest");

@@ -353,22 +353,30 @@ public final class BenchMain {
         Map<String, Object> startup = new LinkedHashMap<>();
         LoadStream probes = new LoadStream(streamSettings, 7, "start-" + UUID.randomUUID().toString().substring(0, 4));
         long firstHttpApplied = -1;
+        // The app's CPU time (user + system, all threads) up to each first event: on a shared
+        // machine the wall time includes waiting for a core, this does not.
+        long cpuToFirstHttp = -1;
         try (HttpSide client = new HttpSide(appPort, 4)) {
             long deadline = System.currentTimeMillis() + 60_000;
             while (System.currentTimeMillis() < deadline) {
                 Object[] answer = client.once(new HttpSide.Call(probes.probe(Kind.PURCHASE, System.currentTimeMillis()), null));
                 if ((int) answer[0] == 200 && answer[1].toString().contains("\"APPLIED\"")) {
                     firstHttpApplied = System.currentTimeMillis();
+                    cpuToFirstHttp = ticks(appPid) * 10;
                     break;
                 }
                 Thread.sleep(10);
             }
         }
         JsonNode profile = awaitProfile(firstKafka.userId(), 60_000);
+        long cpuToFirstKafka = profile == null ? -1 : ticks(appPid) * 10;
         long firstKafkaWritten = profile == null ? -1 : profile.path("freshness").path("purchase").path("writtenAt").asLong(-1);
         startup.put("launchToFirstHttpEventAppliedMillis", firstHttpApplied < 0 ? null : firstHttpApplied - launchedAt);
         startup.put("launchToFirstKafkaEventWrittenMillis", firstKafkaWritten < 0 ? null : firstKafkaWritten - launchedAt);
         startup.put("quarkusReportedStartSeconds", quarkusStartSeconds(logName));
+        startup.put("appCpuMillisToFirstHttpEvent", cpuToFirstHttp < 0 ? null : cpuToFirstHttp);
+        // Read when the driver saw the profile (it polls every 10 ms), so a little late.
+        startup.put("appCpuMillisToFirstKafkaEventSeen", cpuToFirstKafka < 0 ? null : cpuToFirstKafka);
         return startup;
     }
 
@@ -779,13 +787,19 @@ public final class BenchMain {
         List<String> command = new ArrayList<>();
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         command.addAll(launchOptions());
-        // An AppCDS archive built with the jar (quarkus.package.jar.appcds.enabled, see bench/run.sh)
-        // names the jar relative to its folder, so the app runs from there.
+        // A JDK AOT cache (Java 25+, app.aot: bench/run.sh trains one) or an AppCDS archive
+        // (app-cds.jsa, Java 17) built with the jar names the jar relative to its folder, so the
+        // app runs from there. -Dbench.no-appcds=true measures without either.
         Path appDir = jar.toAbsolutePath().getParent();
-        if (Files.exists(appDir.resolve("app-cds.jsa")) && !Boolean.getBoolean("bench.no-appcds")) {
-            command.add("-XX:SharedArchiveFile=app-cds.jsa");
-            results.computeIfAbsent("machine", k -> new LinkedHashMap<String, Object>());
-            ((Map<String, Object>) results.get("machine")).put("appCds", true);
+        results.computeIfAbsent("machine", k -> new LinkedHashMap<String, Object>());
+        if (!Boolean.getBoolean("bench.no-appcds")) {
+            if (Files.exists(appDir.resolve("app.aot")) && Runtime.version().feature() >= 25) {
+                command.add("-XX:AOTCache=app.aot");
+                ((Map<String, Object>) results.get("machine")).put("aotCache", true);
+            } else if (Files.exists(appDir.resolve("app-cds.jsa"))) {
+                command.add("-XX:SharedArchiveFile=app-cds.jsa");
+                ((Map<String, Object>) results.get("machine")).put("appCds", true);
+            }
         }
         command.addAll(List.of("-Dquarkus.http.host=127.0.0.1", "-Dquarkus.http.port=" + appPort,
                 // One sweep, ours, at the end; its size as the Freshness issue states it (about 10,000 due entries).
