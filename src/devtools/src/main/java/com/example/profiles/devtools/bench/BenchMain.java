@@ -215,6 +215,16 @@ public final class BenchMain {
 
     /** The pipelined rate of the three scripts (shorter runs), and the stream's mix of them. */
     private Map<String, Object> redisPipelinedMix(int requests) throws Exception {
+        Map<String, Object> r = pipelinedMix(redis, streamSettings, requests);
+        say("redis-benchmark again after the drain: the mix pipelined %s/s", r.get("mixPipelinedPerSecond"));
+        return r;
+    }
+
+    /**
+     * {@code redis-benchmark} of each update script (50 clients, pipelined 16), and the stream's mix
+     * of them: the time per event is the share-weighted time per script. Also used by {@link ScriptCost}.
+     */
+    static Map<String, Object> pipelinedMix(RedisSide redis, LoadStream.Settings streamSettings, int requests) throws Exception {
         Map<String, Object> r = new LinkedHashMap<>();
         long now = System.currentTimeMillis();
         double secondsPerEvent = 0;
@@ -228,7 +238,6 @@ public final class BenchMain {
             secondsPerEvent += shares[i++] / ((Number) m.get("perSecond")).doubleValue();
         }
         r.put("mixPipelinedPerSecond", Math.round(1 / secondsPerEvent));
-        say("redis-benchmark again after the drain: the mix pipelined %s/s", r.get("mixPipelinedPerSecond"));
         return r;
     }
 
@@ -249,6 +258,9 @@ public final class BenchMain {
         }
         command.addAll(List.of("d__rand_int__", Long.toString(now), Long.toString(Duration.ofDays(7).toMillis()), Long.toString(now - 1000),
                 Long.toString(Duration.ofMinutes(10).toMillis())));
+        // The prelude's limits (ProfileLimits.scriptArgs() with the defaults of profiles.limits.*):
+        // the most a running total may reach, the most one amount may be, the most units on a line.
+        command.addAll(List.of("1000000000000000", "10000000000000", Integer.toString(com.example.profiles.core.ProfileLimits.MAX_QUANTITY)));
         command.addAll(own);
         return command;
     }
@@ -325,8 +337,12 @@ public final class BenchMain {
         say("kafka drain: %s", drain);
     }
 
-    /** Per command since the last RESETSTAT: calls, microseconds per call, and microseconds per event. */
     private Map<String, Object> commandStats(long events) throws IOException {
+        return commandStats(redis, events);
+    }
+
+    /** Per command since the last RESETSTAT: calls, microseconds per call, and microseconds per event. Also used by {@link ScriptCost}. */
+    static Map<String, Object> commandStats(RedisSide redis, long events) throws IOException {
         Map<String, Object> r = new LinkedHashMap<>();
         for (String line : redis.call("INFO", "commandstats").split("\r?\n")) {
             if (!line.startsWith("cmdstat_")) {
@@ -713,7 +729,8 @@ public final class BenchMain {
                         pending.add(List.of("EVALSHA", cart.sha(), "6", ProfileKeys.profile(id), ProfileKeys.appliedEvents(id),
                                 ProfileKeys.recentSkus(id), ProfileKeys.cartLog(id), ProfileKeys.erasure(id), ProfileKeys.purchaseJournal(id),
                                 "sweep-dedup-" + id, Long.toString(now), Long.toString(Duration.ofDays(7).toMillis()), Long.toString(eventTime),
-                                Long.toString(Duration.ofMinutes(10).toMillis()), "ITEM_ADDED", "cart-" + id, "SHOE-1", "shoes", "1", "5990"));
+                                Long.toString(Duration.ofMinutes(10).toMillis()), "1000000000000000", "10000000000000",
+                                Integer.toString(com.example.profiles.core.ProfileLimits.MAX_QUANTITY), "ITEM_ADDED", "cart-" + id, "SHOE-1", "shoes", "1", "5990"));
                         int shard = shard(id, shards);
                         zadd(zadds, FreshnessIndex.indexKey("cart", shard), eventTime, id);
                         zadd(zadds, FreshnessIndex.queueKey(FreshnessIndex.PROFILE_EXPIRE, shard), eventTime + expireAfter, id);
