@@ -111,16 +111,13 @@ public class FreshnessIndex {
         return keys;
     }
 
-    /** Sends a batch's updates: the removals first, then one ZADD GT per key. */
+    /** Sends a batch's updates: the removals first, then one ZADD GT per key. A batch may have none. */
     public Uni<Void> flush(IndexBatch batch) {
         return flush(batch, null);
     }
 
     /** @param deadline by when every update must be answered (null: {@code profiles.store.timeout} from each command) */
     public Uni<Void> flush(IndexBatch batch, Deadline deadline) {
-        if (batch.isEmpty()) {
-            return Uni.createFrom().voidItem();
-        }
         List<Uni<?>> commands = new ArrayList<>();
         batch.removalsByKey().forEach((key, members) -> {
             Request zrem = Request.cmd(Command.ZREM).arg(key);
@@ -154,6 +151,11 @@ public class FreshnessIndex {
      * Redis kill logged them as dozens of "Mutiny had to drop the following exception").
      */
     private static Uni<Void> all(List<Uni<?>> commands) {
+        if (commands.isEmpty()) {
+            // Mutiny refuses to combine an empty list; a Kafka batch whose only record is an erasure
+            // that leaves every index has no index update at all, and must not fail (and stop) its consumer.
+            return Uni.createFrom().voidItem();
+        }
         return Uni.combine().all().unis(commands).collectFailures().discardItems()
                 .onFailure(failure -> !(failure instanceof ProfileStoreUnavailableException))
                 .transform(e -> new ProfileStoreUnavailableException("Redis did not update the freshness index: " + e.getMessage(), e));
@@ -174,9 +176,6 @@ public class FreshnessIndex {
         List<Uni<?>> commands = new ArrayList<>();
         for (String key : keysToForget(userId, whole, sources)) {
             commands.add(redis.send(Request.cmd(Command.ZREM).arg(key).arg(userId), deadline));
-        }
-        if (commands.isEmpty()) {
-            return Uni.createFrom().voidItem();
         }
         return all(commands);
     }

@@ -41,6 +41,9 @@ public final class IndexBatch {
     }
 
     synchronized void forget(String userId, Set<String> keys) {
+        if (keys.isEmpty()) {
+            return; // an erasure that left data of every source: the user stays in every index
+        }
         for (String key : keys) {
             Map<String, Long> members = additions.get(key);
             if (members != null) {
@@ -48,10 +51,6 @@ public final class IndexBatch {
             }
         }
         removals.computeIfAbsent(userId, u -> new LinkedHashSet<>()).addAll(keys);
-    }
-
-    synchronized boolean isEmpty() {
-        return removals.isEmpty() && additions.values().stream().allMatch(Map::isEmpty);
     }
 
     /** key -> members to remove */

@@ -5,13 +5,16 @@ import static com.example.profiles.testing.CloudEvents.json;
 import static com.example.profiles.testing.CloudEvents.newId;
 import static com.example.profiles.testing.CloudEvents.postBinary;
 import static io.restassured.RestAssured.given;
+import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 import static org.hamcrest.Matchers.equalTo;
 
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.math.BigDecimal;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -20,6 +23,7 @@ import java.util.Map;
 
 import jakarta.inject.Inject;
 
+import org.apache.kafka.clients.producer.RecordMetadata;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
@@ -30,6 +34,7 @@ import com.example.profiles.sweeper.Sweeper;
 import com.example.profiles.testing.CloudEvents;
 import com.example.profiles.testing.Infrastructure;
 import com.example.profiles.testing.InjectInfrastructure;
+import com.example.profiles.testing.KafkaEvents;
 import com.example.profiles.testing.RealInfrastructure;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -52,6 +57,8 @@ class ErasureIT {
 
     static final String TYPE = "com.example.customers.changed.v1";
     static final String CART_TYPE = "com.example.commerce.cart.changed.v1";
+    static final String CUSTOMERS_TOPIC = "shop.public.customers";
+    static final String CUSTOMERS_GROUP = "profile-functions-customer";
 
     @InjectInfrastructure
     Infrastructure infrastructure;
@@ -122,6 +129,37 @@ class ErasureIT {
         post(change(late, "d", 6000, t - 118_000)).body("status", equalTo("DUPLICATE"));
         post(change(late, "u", 5000, t - 119_500)).body("status", equalTo("STALE"));
         assertThat(comparable(profile(late))).isEqualTo(comparable(profile));
+    }
+
+    /**
+     * A late delete of a user who has newer purchase, cart and customer data keeps all three, so it
+     * takes the user out of no index. Alone in a Kafka batch (the usual case at a low rate, or a
+     * re-delivery), that batch's index update is empty: it must be acknowledged like any other,
+     * not stop the customer consumer (found by ScaleOutProcessIT, whose paced stream makes small batches).
+     */
+    @Test
+    void aLateDeleteKeepingEverySourceAloneInAKafkaBatchLeavesTheConsumerRunning() {
+        long t = System.currentTimeMillis();
+        String user = user();
+        // the delete (lsn 6000) at T-118 s; a re-insert (lsn 7000) at T-117 s, a cart at T-116 s, a purchase at T-115 s
+        post(change(user, "c", 7000, t - 117_000)).body("status", equalTo("APPLIED"));
+        cart(user, t - 116_000);
+        purchase(user, "o-" + newId(), "BOOK-1", t - 115_000, newId()).body("status", equalTo("APPLIED"));
+
+        try (KafkaEvents kafka = new KafkaEvents(infrastructure.kafka().bootstrapServers())) {
+            RecordMetadata delete = kafka.sendRaw(CUSTOMERS_TOPIC, user, json(change(user, "d", 6000, t - 118_000)).getBytes(UTF_8));
+            await().atMost(Duration.ofSeconds(30))
+                    .until(() -> kafka.committedOffset(CUSTOMERS_GROUP, CUSTOMERS_TOPIC) > delete.offset());
+            // The consumer still runs: the next change of the topic is applied.
+            ObjectNode update = (ObjectNode) change(user, "u", 8000, t - 114_000);
+            ((ObjectNode) update.get("after")).put("tier", "platinum");
+            kafka.sendRaw(CUSTOMERS_TOPIC, user, json(update).getBytes(UTF_8));
+            await().atMost(Duration.ofSeconds(30)).until(() -> "platinum".equals(profile(user).at("/customer/attributes/tier").asText()));
+        }
+        JsonNode profile = profile(user);
+        assertThat(profile.at("/purchases/count").asLong()).isEqualTo(1);
+        assertThat(profile.at("/cart/itemCount").asLong()).isEqualTo(1);
+        assertThat(indexedIn(user)).isNotEmpty();
     }
 
     @Test

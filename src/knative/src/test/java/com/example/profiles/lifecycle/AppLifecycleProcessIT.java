@@ -29,6 +29,7 @@ import com.example.profiles.testing.KafkaEvents;
  * have wide margins, because the machine may be loaded, and still tell the old behaviour apart.
  */
 @Tag("knative")
+@Tag("process") // runs in failsafe, after package (see the module's pom)
 class AppLifecycleProcessIT {
 
     private static final String TOPIC = "commerce.purchase.completed.v1";

@@ -35,6 +35,11 @@ import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
  * previous servers are stopped and new ones started (on new ports). Test classes that share an
  * application share the servers.
  *
+ * <p>The topics get one partition each, or as many as the resource argument {@value #TOPIC_PARTITIONS_ARG}
+ * says ({@code initArgs = @ResourceArg(name = "topic-partitions", value = "6")}), for tests of several
+ * consumers sharing a topic. They are created with that many from the start (adding partitions
+ * later makes the KRaft broker log errors); a topic that exists already keeps its partitions.
+ *
  * <p>A test may stop Redis (or a cluster node) to see how the application copes; it should bring it
  * back itself, but the next test instance gets a running, empty Redis regardless: a single server
  * is restarted, a cluster with a stopped node is {@linkplain RedisClusterProcess#restart() formed
@@ -52,6 +57,8 @@ public class RealInfrastructure implements QuarkusTestResourceLifecycleManager {
 
     /** The resource argument that picks {@link Redis}: {@code single} (default) or {@code cluster}. */
     public static final String REDIS_ARG = "redis";
+    /** The resource argument that sets how many partitions each function topic gets (default 1). */
+    public static final String TOPIC_PARTITIONS_ARG = "topic-partitions";
 
     private static final Object LOCK = new Object();
     private static RedisServerProcess redis;
@@ -62,6 +69,7 @@ public class RealInfrastructure implements QuarkusTestResourceLifecycleManager {
     private static boolean shutdownHookAdded;
 
     private Redis mode;
+    private int topicPartitions = 1;
     /** Whether this instance counts in {@link #users}, so a repeated stop() releases only once. */
     private boolean started;
 
@@ -79,6 +87,7 @@ public class RealInfrastructure implements QuarkusTestResourceLifecycleManager {
         if (arg != null) {
             mode = Redis.valueOf(arg.toUpperCase(Locale.ROOT));
         }
+        topicPartitions = Integer.parseInt(initArgs.getOrDefault(TOPIC_PARTITIONS_ARG, "1"));
     }
 
     @Override
@@ -90,7 +99,7 @@ public class RealInfrastructure implements QuarkusTestResourceLifecycleManager {
             }
             addShutdownHookOnce();
             bringRedisUp(mode);
-            kafka = kafkaWithFunctionTopics(kafka);
+            kafka = kafkaWithFunctionTopics(kafka, topicPartitions);
             return switch (mode) {
                 case SINGLE -> Map.of(
                         "quarkus.redis.hosts", redis.uri(),
@@ -173,13 +182,13 @@ public class RealInfrastructure implements QuarkusTestResourceLifecycleManager {
 
     /**
      * {@code broker} if it runs, else a newly started one, with the topics of every
-     * {@code functions/*}{@code /function.json} created.
+     * {@code functions/*}{@code /function.json} created with {@code partitions} partitions.
      */
-    static KafkaBroker kafkaWithFunctionTopics(KafkaBroker broker) {
+    static KafkaBroker kafkaWithFunctionTopics(KafkaBroker broker, int partitions) {
         KafkaBroker running = broker != null && broker.isRunning() ? broker : KafkaBroker.start();
         try {
             List<String> topics = FunctionTopics.fromProject();
-            running.createTopics(topics.toArray(String[]::new));
+            running.createTopics(partitions, topics.toArray(String[]::new));
         } catch (RuntimeException e) {
             if (running != broker) {
                 try {

@@ -104,12 +104,20 @@ public final class KafkaBroker implements AutoCloseable {
      * returns once every partition has a leader.
      */
     public void createTopics(String... names) {
+        createTopics(1, names);
+    }
+
+    /**
+     * Creates each topic with {@code partitions} partitions and replication factor 1, unless it
+     * already exists (with whatever partitions it has), and returns once every partition has a leader.
+     */
+    public void createTopics(int partitions, String... names) {
         if (names.length == 0) {
             return;
         }
         List<String> topics = Arrays.stream(names).distinct().toList();
         try (Admin admin = admin()) {
-            List<NewTopic> newTopics = topics.stream().map(name -> new NewTopic(name, 1, (short) 1)).toList();
+            List<NewTopic> newTopics = topics.stream().map(name -> new NewTopic(name, partitions, (short) 1)).toList();
             for (Map.Entry<String, KafkaFuture<Void>> created : admin.createTopics(newTopics).values().entrySet()) {
                 try {
                     created.getValue().get(ADMIN_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);

@@ -24,7 +24,7 @@ import java.util.function.Supplier;
  *
  * <p>The server is not daemonized, so {@link Process#destroy()} (SIGTERM) stops it. A JVM shutdown
  * hook stops every server still running, and a tiny watchdog shell stops it even if this JVM is
- * killed outright (see {@link #startWatchdog}).
+ * killed outright (see {@link Watchdog}).
  *
  * <p>Since nothing is persisted, {@link #restart()} brings back an <em>empty</em> Redis on the same
  * port, which is what a test of "Redis went away and came back" wants.
@@ -225,29 +225,12 @@ public final class RedisServerProcess implements AutoCloseable {
             throw new IllegalStateException("could not run " + executable + ": " + e.getMessage(), e);
         }
         RUNNING.add(this);
-        watchdog = startWatchdog(process.pid());
+        watchdog = Watchdog.of(process.pid());
         try {
             awaitPong(log);
         } catch (RuntimeException e) {
             stop();
             throw e;
-        }
-    }
-
-    /**
-     * A shell that waits for end-of-file on its stdin, a pipe whose other end only this JVM holds,
-     * then kills the server. The OS closes that pipe however the JVM ends, even on SIGKILL when no
-     * shutdown hook runs, so a killed test run leaves no redis-server behind. {@code read} is a
-     * shell builtin, so killing the shell in {@link #stop()} leaves no other process behind.
-     */
-    private static Process startWatchdog(long pid) {
-        try {
-            return new ProcessBuilder("sh", "-c", "read ignored; kill " + pid + " 2>/dev/null")
-                    .redirectOutput(ProcessBuilder.Redirect.DISCARD)
-                    .redirectError(ProcessBuilder.Redirect.DISCARD)
-                    .start();
-        } catch (IOException e) {
-            return null; // only a safety net; the shutdown hook still covers ordinary exits
         }
     }
 
