@@ -6,6 +6,7 @@
 #
 #   flock /work/notes/machine.lock bench/script-cost.sh
 #   BENCH_OPTS='-Dbench.script-cost.events=100000' SKIP_BUILD=1 bench/script-cost.sh
+#   BENCH_OPTS='-Dbench.script-cost.compare=/tmp/old-scripts -Dbench.script-cost.rounds=2 -Dbench.script-cost.per-kind=false' bench/script-cost.sh   # A/B in turns
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 # shellcheck source=infra/local/lib.sh
@@ -19,5 +20,5 @@ if [[ -z "${SKIP_BUILD:-}" ]]; then
 fi
 mkdir -p target/bench
 # shellcheck disable=SC2086
-"$JAVA" -Xmx1g "$JUL" ${BENCH_OPTS:-} -Dbench.script-cost.out=target/bench/script-cost.json \
+"$JAVA" -Xmx1g "$JUL" -Dbench.script-cost.out=target/bench/script-cost.json ${BENCH_OPTS:-} \
   -cp "$(devtools_classpath)" com.example.profiles.devtools.bench.ScriptCost

@@ -5,42 +5,16 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.LinkedHashMap;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Set;
 import java.util.concurrent.atomic.AtomicReference;
 
-import com.example.profiles.cart.CartChanged;
-import com.example.profiles.cart.CartFunction;
-import com.example.profiles.core.CurrencyConverter;
-import com.example.profiles.core.EventClock;
-import com.example.profiles.core.EventIntake.Decoded;
-import com.example.profiles.core.EventMeta;
-import com.example.profiles.core.ProfileKeys;
-import com.example.profiles.core.ProfileLimits;
-import com.example.profiles.core.ProfileScript;
-import com.example.profiles.core.ProfileSettings;
-import com.example.profiles.core.ProfileUpdate;
-import com.example.profiles.core.StrictJson;
-import com.example.profiles.customer.CustomerChangeFunction;
-import com.example.profiles.customer.CustomerColumns;
-import com.example.profiles.customer.CustomerSettings;
-import com.example.profiles.customer.DebeziumChange;
-import com.example.profiles.customer.KeyedHash;
 import com.example.profiles.devtools.bench.LoadStream.Event;
 import com.example.profiles.devtools.bench.LoadStream.Kind;
 import com.example.profiles.devtools.servers.RedisServerProcess;
-import com.example.profiles.purchase.PurchaseCompleted;
-import com.example.profiles.purchase.PurchaseFunction;
-import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
-
-import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
-import io.smallrye.config.SmallRyeConfig;
-import io.smallrye.config.SmallRyeConfigBuilder;
 
 /**
  * What the update scripts cost Redis, without the app, Kafka or the network in the way: the
@@ -56,7 +30,13 @@ import io.smallrye.config.SmallRyeConfigBuilder;
  *
  * <p>Options: {@code -Dbench.script-cost.events} (default 300,000, the drain's backlog), the
  * stream's {@code -Dbench.*} settings, {@code -Dbench.script-cost.benchmark=false} to leave out
- * {@code redis-benchmark}, {@code -Dbench.script-cost.out} (a JSON file of the figures).
+ * {@code redis-benchmark}, {@code -Dbench.script-cost.out} (a JSON file of the figures),
+ * {@code -Dbench.script-cost.compare=dir,...} (other versions' script folders, measured in turns
+ * with the class path's, the same calls with their SHAs), {@code -Dbench.script-cost.rounds} (how
+ * many turns) and {@code -Dbench.script-cost.per-kind=false} (the mix only).
+ *
+ * <p>Besides commandstats' wall-clock times it reports Redis's CPU per event from {@code /proc}:
+ * on a machine whose other processes take the cores, the wall-clock times grow and the CPU far less.
  */
 public final class ScriptCost {
 
@@ -71,7 +51,7 @@ public final class ScriptCost {
         results.put("events", events);
         say("load average %s; %d events of the benchmark's stream", results.get("loadAverageAtStart"), events);
 
-        Calls calls = new Calls();
+        ScriptCalls calls = new ScriptCalls();
         long now = System.currentTimeMillis();
         List<Event> stream = new LoadStream(settings, 42, "sc").batch(events, now);
         Map<Kind, List<List<String>>> byKind = new EnumMap<>(Kind.class);
@@ -82,19 +62,42 @@ public final class ScriptCost {
             byKind.computeIfAbsent(event.kind(), k -> new ArrayList<>()).add(command);
         }
 
+        // Variants: the scripts on the class path ("current"), and any directories of .lua files
+        // named in -Dbench.script-cost.compare (e.g. an older commit's, from git archive), run in
+        // turns, round after round, so a machine whose load drifts weighs on each variant alike.
+        Map<String, Map<String, String>> variants = new LinkedHashMap<>();
+        variants.put("current", Map.of());
+        for (String dir : System.getProperty("bench.script-cost.compare", "").split(",")) {
+            if (!dir.isBlank()) {
+                variants.put(dir, calls.scriptsFrom(Path.of(dir)));
+            }
+        }
+        int rounds = Integer.getInteger("bench.script-cost.rounds", 1);
+        boolean perKindToo = Boolean.parseBoolean(System.getProperty("bench.script-cost.per-kind", "true"));
         try (RedisServerProcess server = RedisServerProcess.start()) {
             RedisSide redis = new RedisSide(server.uri());
             results.put("redisVersion", infoField(redis.call("INFO", "server"), "redis_version"));
-            Map<String, Object> mix = run(redis, calls.scripts, all);
-            results.put("mix", mix);
-            say("the mix: %s", mix);
-            Map<String, Object> perKind = new LinkedHashMap<>();
-            for (Map.Entry<Kind, List<List<String>>> kind : byKind.entrySet()) {
-                Map<String, Object> alone = run(redis, calls.scripts, kind.getValue());
-                perKind.put(kind.getKey().name().toLowerCase(Locale.ROOT), alone);
-                say("%s alone: %s", kind.getKey(), alone);
+            Map<String, Object> byVariant = new LinkedHashMap<>();
+            for (int round = 1; round <= rounds; round++) {
+                for (Map.Entry<String, Map<String, String>> variant : variants.entrySet()) {
+                    Map<String, String> sources = variant.getValue();
+                    Map<String, Object> r = new LinkedHashMap<>();
+                    Map<String, Object> mix = run(redis, calls.scripts(sources), calls.using(sources, all));
+                    r.put("mix", mix);
+                    say("round %d, %s, the mix: %s", round, variant.getKey(), mix);
+                    if (perKindToo) {
+                        Map<String, Object> perKind = new LinkedHashMap<>();
+                        for (Map.Entry<Kind, List<List<String>>> kind : byKind.entrySet()) {
+                            Map<String, Object> alone = run(redis, calls.scripts(sources), calls.using(sources, kind.getValue()));
+                            perKind.put(kind.getKey().name().toLowerCase(Locale.ROOT), alone);
+                            say("round %d, %s, %s alone: %s", round, variant.getKey(), kind.getKey(), alone);
+                        }
+                        r.put("perKindAlone", perKind);
+                    }
+                    byVariant.put(variant.getKey() + (rounds > 1 ? " #" + round : ""), r);
+                }
             }
-            results.put("perKindAlone", perKind);
+            results.put("variants", byVariant);
             if (Boolean.parseBoolean(System.getProperty("bench.script-cost.benchmark", "true"))) {
                 redis.call("FLUSHALL");
                 Map<String, Object> benchmark = BenchMain.pipelinedMix(redis, settings, 100_000);
@@ -112,14 +115,17 @@ public final class ScriptCost {
     }
 
     /** Sends the calls on an empty server and answers Redis's time per event, per command and in total. */
-    private static Map<String, Object> run(RedisSide redis, Set<ProfileScript> scripts, List<List<String>> commands) throws Exception {
+    private static Map<String, Object> run(RedisSide redis, List<String> scripts, List<List<String>> commands) throws Exception {
         redis.call("FLUSHALL");
-        for (ProfileScript script : scripts) {
-            redis.call("SCRIPT", "LOAD", script.source());
+        for (String script : scripts) {
+            redis.call("SCRIPT", "LOAD", script);
         }
         redis.call("CONFIG", "RESETSTAT");
+        long pid = Long.parseLong(infoField(redis.call("INFO", "server"), "process_id"));
+        long cpuBefore = cpuTicks(pid);
         AtomicReference<String> firstError = new AtomicReference<>();
         long errors = redis.pipeline(commands, 64, firstError);
+        long cpuTicks = cpuTicks(pid) - cpuBefore;
         Map<String, Object> stats = BenchMain.commandStats(redis, commands.size());
         stats.keySet().removeIf(name -> name.equals("script") || name.equals("config") || name.equals("flushall"));
         double scriptsUsec = 0;
@@ -139,11 +145,21 @@ public final class ScriptCost {
         if (firstError.get() != null) {
             r.put("firstError", firstError.get());
         }
+        // Redis's CPU (user + system, from /proc; 10 ms ticks) per event: unlike commandstats'
+        // wall-clock times, not inflated when other processes take the core from Redis.
+        r.put("redisCpuUsecPerEvent", BenchMain.round(cpuTicks * 10_000.0 / commands.size()));
         r.put("scriptUsecPerEvent", BenchMain.round(scriptsUsec));
         r.put("commandsInsideUsecPerEvent", BenchMain.round(commandsInside));
         r.put("luaAroundUsecPerEvent", BenchMain.round(scriptsUsec - commandsInside));
         r.put("commands", stats);
         return r;
+    }
+
+    /** utime + stime of a process, in clock ticks (100 per second on Linux). */
+    private static long cpuTicks(long pid) throws java.io.IOException {
+        String stat = Files.readString(Path.of("/proc/" + pid + "/stat"));
+        String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+        return Long.parseLong(fields[11]) + Long.parseLong(fields[12]);
     }
 
     private static String infoField(String info, String field) {
@@ -159,77 +175,4 @@ public final class ScriptCost {
         System.out.println("[script-cost] " + String.format(Locale.ROOT, format, args));
     }
 
-    /**
-     * The functions as the app builds them (their settings from the core's defaults), turning an
-     * event into its {@code EVALSHA}: the call {@code ProfileUpdater} sends.
-     */
-    private static final class Calls {
-        final Set<ProfileScript> scripts = new LinkedHashSet<>();
-        private final ObjectMapper mapper;
-        private final PurchaseFunction purchase;
-        private final CartFunction cart;
-        private final CustomerChangeFunction customer;
-        private final ProfileLimits limits;
-        private final String retention;
-        private final String lateness;
-
-        Calls() {
-            SmallRyeConfig config = new SmallRyeConfigBuilder()
-                    .addDefaultSources()
-                    .withDefaultValue("PROFILE_HASH_KEY", "script-cost-benchmark-key-not-a-secret")
-                    .withMapping(ProfileSettings.class)
-                    .withMapping(CustomerSettings.class)
-                    .withValidateUnknown(false)
-                    .build();
-            ProfileSettings profile = config.getConfigMapping(ProfileSettings.class);
-            CustomerSettings customerSettings = config.getConfigMapping(CustomerSettings.class);
-            mapper = new ObjectMapper().findAndRegisterModules().disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
-            new StrictJson().customize(mapper);
-            CurrencyConverter currencies = new CurrencyConverter(profile);
-            EventClock clock = new EventClock(profile);
-            purchase = new PurchaseFunction(currencies, clock, profile);
-            cart = new CartFunction(currencies, clock);
-            customer = new CustomerChangeFunction(customerSettings, clock, new KeyedHash(customerSettings), mapper, null, profile,
-                    new CustomerColumns(customerSettings), new SimpleMeterRegistry());
-            limits = new ProfileLimits(profile, currencies);
-            retention = Long.toString(profile.dedupRetention().toMillis());
-            lateness = Long.toString(profile.lateness().toMillis());
-        }
-
-        List<String> command(Event event, long now) throws Exception {
-            ProfileUpdate update;
-            EventMeta meta;
-            switch (event.kind()) {
-                case PURCHASE -> {
-                    meta = new EventMeta(event.id(), event.source(), event.ceType(), null);
-                    update = purchase.toUpdate(mapper.readValue(event.data(), PurchaseCompleted.class), meta);
-                }
-                case CART -> {
-                    meta = new EventMeta(event.id(), event.source(), event.ceType(), null);
-                    update = cart.toUpdate(mapper.readValue(event.data(), CartChanged.class), meta);
-                }
-                default -> {
-                    Decoded<DebeziumChange> decoded = customer.fromJson(mapper.readTree(event.data()),
-                            new EventMeta("shop.public.customers-0-0", "kafka:shop.public.customers", event.ceType(), null));
-                    meta = decoded.meta();
-                    update = customer.toUpdate(decoded.data(), meta);
-                }
-            }
-            scripts.add(update.script());
-            List<String> command = new ArrayList<>(20 + update.args().size());
-            command.add("EVALSHA");
-            command.add(update.script().sha());
-            List<String> keys = ProfileKeys.all(update.userId());
-            command.add(Integer.toString(keys.size()));
-            command.addAll(keys);
-            command.add(meta.dedupKey());
-            command.add(Long.toString(now));
-            command.add(retention);
-            command.add(Long.toString(update.eventTimeMillis()));
-            command.add(lateness);
-            command.addAll(limits.scriptArgs());
-            command.addAll(update.args());
-            return command;
-        }
-    }
 }
