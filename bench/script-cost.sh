@@ -2,11 +2,11 @@
 # What the update scripts cost Redis per event (ScriptCost in src/devtools): the benchmark's stream
 # mix through the real scripts on a scratch redis-server, Redis's own time per event from
 # INFO commandstats (in total, per command, per script), then redis-benchmark of the scripts.
-# No app and no Kafka: about a minute. Run it under the machine lock:
+# No app and no Kafka: a few minutes. Run it alone on the machine (on a shared one, under its lock):
 #
-#   flock /work/notes/machine.lock bench/script-cost.sh
+#   bench/script-cost.sh
 #   BENCH_OPTS='-Dbench.script-cost.events=100000' SKIP_BUILD=1 bench/script-cost.sh
-#   BENCH_OPTS='-Dbench.script-cost.compare=/tmp/old-scripts -Dbench.script-cost.rounds=2 -Dbench.script-cost.per-kind=false' bench/script-cost.sh   # A/B in turns
+#   BENCH_OPTS='-Dbench.script-cost.compare=target/old-scripts -Dbench.script-cost.rounds=2 -Dbench.script-cost.per-kind=false' bench/script-cost.sh   # A/B in turns
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 # shellcheck source=infra/local/lib.sh
