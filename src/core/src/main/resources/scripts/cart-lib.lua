@@ -10,6 +10,10 @@
 -- sweeper's operations are not the shopper's: they do not move the cart's time.
 local cart_log = KEYS[4]
 
+-- The profile fields cart_plan() reads: the base, then the view (cart_replan() compares it, so an
+-- unchanged cart writes no view). An update script reads them in its one HMGET and passes them in.
+local CART_FIELDS = {'cart:base', 'cart:id', 'cart:status', 'cart:order', 'cart:lines', 'cart:value_minor', 'cart:items', 'cart:updated_at'}
+
 local function cart_decode(json)
   if json then
     return cjson.decode(json)
@@ -83,7 +87,8 @@ end
 -- into the base, and answers what would be written, writing nothing. The cart
 -- source's freshness (src:cart:*) follows the replayed cart: its event time is the newest operation
 -- in effect, and it counts as written only when the cart changed.
-local function cart_replan(base, entries)
+-- stored: the profile's CART_FIELDS by name, when the caller has read them (else read here).
+local function cart_replan(base, entries, stored)
   local horizon = entries[#entries][1] - lateness
   local first_kept = #entries + 1
   for i = 1, #entries do
@@ -114,11 +119,19 @@ local function cart_replan(base, entries)
     'cart:lines', next(state.lines) and cjson.encode(state.lines) or '{}',
     'cart:value_minor', string.format('%.0f', value), 'cart:items', string.format('%.0f', items),
     'cart:updated_at', string.format('%.0f', state.updated)}
-  local old = redis.call('HMGET', profile, view[1], view[3], view[5], view[7], view[9], view[11], view[13])
   local changed = false
-  for j = 1, 7 do
-    if old[j] ~= view[2 * j] then
-      changed = true
+  if stored then
+    for j = 1, 13, 2 do
+      if stored[view[j]] ~= view[j + 1] then
+        changed = true
+      end
+    end
+  else
+    local old = redis.call('HMGET', profile, view[1], view[3], view[5], view[7], view[9], view[11], view[13])
+    for j = 1, 7 do
+      if old[j] ~= view[2 * j] then
+        changed = true
+      end
     end
   end
   return {trim = trim, base_json = base_json, state = state, value = value, items = items, view = view, changed = changed}
@@ -138,8 +151,15 @@ end
 -- ZADD (the new member at its place) and the replayed cart. Returns nil, planning nothing, when the
 -- operation is older than the base: the lateness window for it has closed. cart_commit(plan)
 -- writes it; in between the caller checks the plan (cart_problem).
-local function cart_plan(op)
-  local base = cart_decode(redis.call('HGET', profile, 'cart:base'))
+-- stored: the profile's CART_FIELDS by name, when the caller has read them (else read here).
+local function cart_plan(op, stored)
+  local base_json
+  if stored then
+    base_json = stored['cart:base']
+  else
+    base_json = redis.call('HGET', profile, 'cart:base')
+  end
+  local base = cart_decode(base_json or nil)
   if op.t < base.t then
     return nil
   end
@@ -158,7 +178,7 @@ local function cart_plan(op)
   if not placed then
     entries[#entries + 1] = {op.t, member}
   end
-  local plan = cart_replan(base, entries)
+  local plan = cart_replan(base, entries, stored)
   plan.score, plan.member = op.t, member
   return plan
 end
@@ -186,18 +206,32 @@ end
 
 -- Writes a plan of cart_plan(), or of cart_replan() (an erasure rebuilding the cart from what is
 -- newer than it: erasure-lib.lua).
-local function cart_commit(plan)
+-- put(field, value): how an update script gathers its profile fields for its one HSET
+-- (update-prelude.lua); without it the fields are written here, in one HSET.
+local function cart_commit(plan, put)
   if plan.member then
     redis.call('ZADD', cart_log, plan.score, plan.member)
   end
   if plan.trim then
     redis.call('ZREMRANGEBYSCORE', cart_log, '-inf', '(' .. plan.trim)
   end
-  redis.call('HSET', profile, 'cart:base', plan.base_json)
+  local fields = {'cart:base', plan.base_json}
   -- A profile that never had a cart (an order naming an unknown cart) gets no cart fields.
   if plan.changed and plan.state.id ~= '' then
-    redis.call('HSET', profile, unpack(plan.view))
-    redis.call('HSET', profile, 'src:cart:event_at', plan.state.updated, 'src:cart:written_at', now)
+    for j = 1, #plan.view do
+      fields[#fields + 1] = plan.view[j]
+    end
+    fields[#fields + 1] = 'src:cart:event_at'
+    fields[#fields + 1] = string.format('%.0f', plan.state.updated)
+    fields[#fields + 1] = 'src:cart:written_at'
+    fields[#fields + 1] = string.format('%.0f', now)
+  end
+  if put then
+    for j = 1, #fields, 2 do
+      put(fields[j], fields[j + 1])
+    end
+  else
+    redis.call('HSET', profile, unpack(fields))
   end
 end
 

@@ -34,16 +34,22 @@ for i = m_at + 1, m_at + m do
 end
 local unchanged_from = m_at + m + 1
 
-local state = redis.call('HMGET', profile, 'customer:position', 'customer:kept')
-local current = state[1]
-local kept = customer_kept(state[2])
-local late = read_profile('customer')
+local late, stored = read_profile('customer', {'customer:position', 'customer:kept'})
+local current = stored['customer:position']
+local kept = customer_kept(stored['customer:kept'])
 
+-- Fields to delete, in one HDEL before the one HSET of applied_result().
+local deleted = {}
 local function save_kept()
   if next(kept) then
-    redis.call('HSET', profile, 'customer:kept', cjson.encode(kept))
-  elseif state[2] then
-    redis.call('HDEL', profile, 'customer:kept')
+    put('customer:kept', cjson.encode(kept))
+  elseif stored['customer:kept'] then
+    deleted[#deleted + 1] = 'customer:kept'
+  end
+end
+local function delete_fields()
+  if #deleted > 0 then
+    redis.call('HDEL', profile, unpack(deleted))
   end
 end
 
@@ -56,7 +62,7 @@ if current and position <= current then
   for i = 1, #set, 2 do
     local column = string.sub(set[i], 10)
     if kept[column] and kept[column] < position then
-      redis.call('HSET', profile, set[i], set[i + 1])
+      put(set[i], set[i + 1])
       kept[column] = position
       changed = true
     end
@@ -64,7 +70,7 @@ if current and position <= current then
   for _, field in ipairs(removed) do
     local column = string.sub(field, 10)
     if kept[column] and kept[column] < position then
-      redis.call('HDEL', profile, field)
+      deleted[#deleted + 1] = field
       kept[column] = position
       changed = true
     end
@@ -73,16 +79,17 @@ if current and position <= current then
     return stale_result(false)
   end
   save_kept()
-  redis.call('HSET', profile, 'src:customer:written_at', now)
+  put('src:customer:written_at', now)
+  delete_fields()
   return applied_result(false)
 end
 
 remember_event()
-if #set > 0 then
-  redis.call('HSET', profile, unpack(set))
+for i = 1, #set, 2 do
+  put(set[i], set[i + 1])
 end
-if #removed > 0 then
-  redis.call('HDEL', profile, unpack(removed))
+for _, field in ipairs(removed) do
+  deleted[#deleted + 1] = field
 end
 if next(kept) or unchanged_from <= #ARGV then
   for i = 1, #set, 2 do
@@ -99,6 +106,8 @@ if next(kept) or unchanged_from <= #ARGV then
   end
   save_kept()
 end
-redis.call('HSET', profile, 'customer:position', position, 'customer:op', op)
+put('customer:position', position)
+put('customer:op', op)
 touch_source('customer')
+delete_fields()
 return applied_result(late)

@@ -45,8 +45,11 @@ local function stored_integer(field, absent)
   return integer_of(field, redis.call('HGET', profile, field), absent)
 end
 
+-- The version as read by read_profile() (every update script's reading phase), else read now.
+local read_version = nil
+
 local function version()
-  return stored_integer('version')
+  return read_version or stored_integer('version')
 end
 
 -- The answer when applying the event would take a running total past its limit: nothing was
@@ -60,10 +63,17 @@ if redis.call('ZSCORE', applied, dedup_key) then
   return {'duplicate', version(), 0}
 end
 
--- Remembers this event as seen; ids older than the retention window are forgotten, so the
--- index stays bounded per user.
+-- Remembers this event as seen. Ids older than the retention window are forgotten, so the set
+-- stays bounded per user: the set expires a retention window after its newest id, and the ids older
+-- than the window are trimmed on about one event in 16 (those whose dedup key, a hex digest, ends
+-- in 0), not on every event: a trim with nothing to remove was a command per event for nothing. So
+-- a busy user's set holds the window plus the few ids since the last trim (each event has a 1 in 16
+-- chance to trim); keeping an id longer than the window only makes a re-delivery a duplicate for
+-- longer, never the other way round.
 local function remember_event()
-  redis.call('ZREMRANGEBYSCORE', applied, '-inf', now - retention)
+  if string.byte(dedup_key, -1) % 16 == 0 then
+    redis.call('ZREMRANGEBYSCORE', applied, '-inf', now - retention)
+  end
   redis.call('ZADD', applied, now, dedup_key)
   redis.call('PEXPIRE', applied, retention)
 end
@@ -87,36 +97,48 @@ end
 -- The reading phase's one call to the profile hash: the version and the source's newest event
 -- time, checked to be integers (so the writes that follow cannot fail on them), and any other
 -- fields the script names. Answers whether this event is late (older than the source's newest by
--- more than the lateness bound: asked before touch_source() moves the newest time), and the other
--- fields' raw values by name (false when absent).
+-- more than the lateness bound), and the other fields' raw values by name (false when absent).
+local read_newest = -1
 local function read_profile(source, fields)
   local names = {'version', 'src:' .. source .. ':event_at'}
   for _, field in ipairs(fields or {}) do
     names[#names + 1] = field
   end
   local raw = redis.call('HMGET', profile, unpack(names))
-  integer_of('version', raw[1])
-  local newest = integer_of(names[2], raw[2], -1)
+  read_version = integer_of('version', raw[1])
+  read_newest = integer_of(names[2], raw[2], -1)
   local values = {}
   for i = 3, #names do
     values[names[i]] = raw[i]
   end
-  return newest >= 0 and event_time < newest - lateness, values
+  return read_newest >= 0 and event_time < read_newest - lateness, values
+end
+
+-- The writing phase's fields of the profile hash, gathered by put() and written in one HSET with
+-- the new version by applied_result(): one command instead of one per field (and no HINCRBY: the
+-- reading phase has every number it adds to, checked, so the new values are computed here; every
+-- one stays below 2^53, where Lua's doubles and Redis's formatting of them are exact).
+local pending = {}
+local function put(field, value)
+  pending[#pending + 1] = field
+  pending[#pending + 1] = type(value) == 'number' and string.format('%.0f', value) or value
 end
 
 -- Records, per source (field group), the newest event time applied and when it was written:
--- readers and the sweeper judge freshness from these two fields.
+-- readers and the sweeper judge freshness from these two fields. After read_profile(source).
 local function touch_source(source)
-  local event_field = 'src:' .. source .. ':event_at'
-  local previous = tonumber(redis.call('HGET', profile, event_field) or '-1')
-  if event_time > previous then
-    redis.call('HSET', profile, event_field, event_time)
+  if event_time > read_newest then
+    put('src:' .. source .. ':event_at', event_time)
   end
-  redis.call('HSET', profile, 'src:' .. source .. ':written_at', now)
+  put('src:' .. source .. ':written_at', now)
 end
 
+-- Writes what put() gathered and the next version (read_profile() read the current one).
 local function applied_result(late)
-  return {'applied', redis.call('HINCRBY', profile, 'version', 1), late and 1 or 0}
+  local next_version = read_version + 1
+  put('version', next_version)
+  redis.call('HSET', profile, unpack(pending))
+  return {'applied', next_version, late and 1 or 0}
 end
 
 local function stale_result(late)

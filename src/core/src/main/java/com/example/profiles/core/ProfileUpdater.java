@@ -56,14 +56,7 @@ public class ProfileUpdater {
      *        null for {@code profiles.store.timeout} from the script's start
      */
     public Uni<ApplyResult> apply(ProfileUpdate update, EventMeta meta, IndexBatch batch, Deadline deadline) {
-        List<String> args = new ArrayList<>(8 + update.args().size());
-        args.add(meta.dedupKey());
-        args.add(Long.toString(clock.nowMillis()));
-        args.add(retentionMillis);
-        args.add(Long.toString(update.eventTimeMillis()));
-        args.add(latenessMillis);
-        args.addAll(limits.scriptArgs());
-        args.addAll(update.args());
+        List<String> args = scriptArgs(meta.dedupKey(), clock.nowMillis(), retentionMillis, latenessMillis, limits.scriptArgs(), update);
         return Uni.createFrom().deferred(() -> {
             // One deadline for the whole event: script, NOSCRIPT fallback and index updates.
             Deadline due = deadline != null ? deadline : store.defaultDeadline();
@@ -73,6 +66,25 @@ public class ProfileUpdater {
                         return index(update, result, cleanup(reply), batch, due).replaceWith(result);
                     });
         });
+    }
+
+    /**
+     * The update script's arguments (ARGV), in update-prelude.lua's order: the prelude's (dedup key,
+     * now, dedup retention, event time, lateness bound, the limits), then the function's own. The
+     * keys are {@link ProfileKeys#all}. Public so that tools (the benchmark) call the scripts exactly
+     * as the app does.
+     */
+    public static List<String> scriptArgs(String dedupKey, long nowMillis, String retentionMillis, String latenessMillis, List<String> limitArgs,
+            ProfileUpdate update) {
+        List<String> args = new ArrayList<>(5 + limitArgs.size() + update.args().size());
+        args.add(dedupKey);
+        args.add(Long.toString(nowMillis));
+        args.add(retentionMillis);
+        args.add(Long.toString(update.eventTimeMillis()));
+        args.add(latenessMillis);
+        args.addAll(limitArgs);
+        args.addAll(update.args());
+        return args;
     }
 
     /**

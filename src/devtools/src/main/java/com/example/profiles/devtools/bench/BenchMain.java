@@ -191,14 +191,12 @@ public final class BenchMain {
         phase = "limits";
         Map<String, Object> r = new LinkedHashMap<>();
         long now = System.currentTimeMillis();
-        Map<String, List<String>> scripts = benchScripts();
-        for (Map.Entry<String, List<String>> script : scripts.entrySet()) {
-            ProfileScript source = ProfileScript.update(script.getKey(), script.getKey().equals("customer") ? new String[] { "cart-lib", "erasure-lib" } : new String[] { "cart-lib" });
-            String sha = redis.call("SCRIPT", "LOAD", source.source());
-            if (!sha.equals(source.sha())) {
+        for (Map.Entry<String, List<String>> script : benchCommands(now).entrySet()) {
+            String sha = redis.call("SCRIPT", "LOAD", scriptSource(script.getKey()));
+            if (!sha.equals(script.getValue().get(1))) {
                 throw new IllegalStateException("SHA mismatch for " + script.getKey());
             }
-            List<String> command = benchCommand(sha, now, script.getValue());
+            List<String> command = script.getValue();
             Map<String, Object> pipelined = redis.benchmark(200_000, 50, 16, 100_000, command);
             Map<String, Object> plain = redis.benchmark(60_000, 50, 1, 100_000, command);
             r.put(script.getKey(), Map.of("pipelined16", pipelined, "unpipelined", plain));
@@ -215,42 +213,48 @@ public final class BenchMain {
 
     /** The pipelined rate of the three scripts (shorter runs), and the stream's mix of them. */
     private Map<String, Object> redisPipelinedMix(int requests) throws Exception {
+        Map<String, Object> r = pipelinedMix(redis, streamSettings, requests);
+        say("redis-benchmark again after the drain: the mix pipelined %s/s", r.get("mixPipelinedPerSecond"));
+        return r;
+    }
+
+    /**
+     * {@code redis-benchmark} of each update script (50 clients, pipelined 16), and the stream's mix
+     * of them: the time per event is the share-weighted time per script. Also used by {@link ScriptCost}.
+     */
+    static Map<String, Object> pipelinedMix(RedisSide redis, LoadStream.Settings streamSettings, int requests) throws Exception {
         Map<String, Object> r = new LinkedHashMap<>();
         long now = System.currentTimeMillis();
         double secondsPerEvent = 0;
         double[] shares = { streamSettings.purchaseShare(), streamSettings.cartShare(), streamSettings.customerShare() };
         int i = 0;
-        for (Map.Entry<String, List<String>> script : benchScripts().entrySet()) {
-            ProfileScript source = ProfileScript.update(script.getKey(), script.getKey().equals("customer") ? new String[] { "cart-lib", "erasure-lib" } : new String[] { "cart-lib" });
-            redis.call("SCRIPT", "LOAD", source.source());
-            Map<String, Object> m = redis.benchmark(requests, 50, 16, 100_000, benchCommand(source.sha(), now, script.getValue()));
+        for (Map.Entry<String, List<String>> script : benchCommands(now).entrySet()) {
+            redis.call("SCRIPT", "LOAD", scriptSource(script.getKey()));
+            Map<String, Object> m = redis.benchmark(requests, 50, 16, 100_000, script.getValue());
             r.put(script.getKey(), m);
             secondsPerEvent += shares[i++] / ((Number) m.get("perSecond")).doubleValue();
         }
         r.put("mixPipelinedPerSecond", Math.round(1 / secondsPerEvent));
-        say("redis-benchmark again after the drain: the mix pipelined %s/s", r.get("mixPipelinedPerSecond"));
         return r;
     }
 
-    private static Map<String, List<String>> benchScripts() {
-        Map<String, List<String>> scripts = new LinkedHashMap<>();
-        scripts.put("purchase", List.of("o-__rand_int__", "13499", "20", "", "2", "shoes", "1", "5990", "apparel", "2", "7509", "SHOE-1", "SOCK-1"));
-        scripts.put("cart", List.of("ITEM_ADDED", "cart-1", "SHOE-1", "shoes", "1", "5990"));
-        scripts.put("customer", List.of("u", "00000000__rand_int__:00000000000000000001", "3", "tier", "gold", "city", "Oslo", "email_hash",
-                "5f0e3c7a9b1d2e4f5a6b7c8d9e0f1a2b3c4d5e6f7a8b9c0d1e2f3a4b5c6d7e8f", "0"));
-        return scripts;
+    /**
+     * The redis-benchmark command of each update script: one sample event of its kind, built into
+     * its EVALSHA by the functions' own code (ScriptCalls), for a user and an event id drawn by
+     * redis-benchmark ({@code __rand_int__}; each occurrence is drawn on its own).
+     */
+    static Map<String, List<String>> benchCommands(long now) throws Exception {
+        ScriptCalls calls = new ScriptCalls();
+        Map<String, List<String>> commands = new LinkedHashMap<>();
+        for (Kind kind : Kind.values()) {
+            commands.put(kind.name().toLowerCase(java.util.Locale.ROOT), calls.sample(kind, "rb__rand_int__", "d__rand_int__", now - 1000, now));
+        }
+        return commands;
     }
 
-    /** EVALSHA with the six keys of a random user each (redis-benchmark draws each __rand_int__ on its own). */
-    private static List<String> benchCommand(String sha, long now, List<String> own) {
-        List<String> command = new ArrayList<>(List.of("EVALSHA", sha, "6"));
-        for (String suffix : new String[] { "", ":applied", ":recent-skus", ":cart-log", ":erased", ":journal" }) {
-            command.add("profile:{rb__rand_int__}" + suffix);
-        }
-        command.addAll(List.of("d__rand_int__", Long.toString(now), Long.toString(Duration.ofDays(7).toMillis()), Long.toString(now - 1000),
-                Long.toString(Duration.ofMinutes(10).toMillis())));
-        command.addAll(own);
-        return command;
+    /** The script source each benchmark command's SHA names. */
+    static String scriptSource(String name) {
+        return ProfileScript.update(name, name.equals("customer") ? new String[] { "cart-lib", "erasure-lib" } : new String[] { "cart-lib" }).source();
     }
 
     @SuppressWarnings("unchecked")
@@ -325,8 +329,12 @@ public final class BenchMain {
         say("kafka drain: %s", drain);
     }
 
-    /** Per command since the last RESETSTAT: calls, microseconds per call, and microseconds per event. */
     private Map<String, Object> commandStats(long events) throws IOException {
+        return commandStats(redis, events);
+    }
+
+    /** Per command since the last RESETSTAT: calls, microseconds per call, and microseconds per event. Also used by {@link ScriptCost}. */
+    static Map<String, Object> commandStats(RedisSide redis, long events) throws IOException {
         Map<String, Object> r = new LinkedHashMap<>();
         for (String line : redis.call("INFO", "commandstats").split("\r?\n")) {
             if (!line.startsWith("cmdstat_")) {
@@ -690,6 +698,7 @@ public final class BenchMain {
         int shards = 16;
         ProfileScript cart = ProfileScript.update("cart", "cart-lib");
         redis.call("SCRIPT", "LOAD", cart.source());
+        ScriptCalls calls = new ScriptCalls();
         long now = System.currentTimeMillis();
         long abandonAfter = Duration.ofMinutes(30).toMillis();
         long expireAfter = Duration.ofDays(90).toMillis();
@@ -718,10 +727,11 @@ public final class BenchMain {
                         boolean stale = user % staleEvery == 0;
                         long eventTime = stale ? now - Duration.ofMinutes(31).toMillis() - random.nextInt(29 * 60_000)
                                 : now - random.nextInt(20 * 60_000);
-                        pending.add(List.of("EVALSHA", cart.sha(), "6", ProfileKeys.profile(id), ProfileKeys.appliedEvents(id),
-                                ProfileKeys.recentSkus(id), ProfileKeys.cartLog(id), ProfileKeys.erasure(id), ProfileKeys.purchaseJournal(id),
-                                "sweep-dedup-" + id, Long.toString(now), Long.toString(Duration.ofDays(7).toMillis()), Long.toString(eventTime),
-                                Long.toString(Duration.ofMinutes(10).toMillis()), "ITEM_ADDED", "cart-" + id, "SHOE-1", "shoes", "1", "5990"));
+                        try {
+                            pending.add(calls.sample(Kind.CART, id, "sweep-dedup-" + id, eventTime, now));
+                        } catch (Exception e) {
+                            throw new IllegalStateException(e);
+                        }
                         int shard = shard(id, shards);
                         zadd(zadds, FreshnessIndex.indexKey("cart", shard), eventTime, id);
                         zadd(zadds, FreshnessIndex.queueKey(FreshnessIndex.PROFILE_EXPIRE, shard), eventTime + expireAfter, id);
