@@ -135,29 +135,11 @@ public final class BenchMain {
             if (phase("cold-start")) {
                 coldStart(kafka, stream);
             }
-            startAndDrain(kafka, stream);
-            // The machine is shared: measure Redis's limit again right after the drain, so the
-            // ratio can be taken against what the machine gave at that time too.
-            if (phase("limits")) {
-                phase = "limits-after-drain";
-                limits.put("redisAfterDrain", redisPipelinedMix(60_000));
-            }
-            if (phase("kafka-lag")) {
-                kafkaLagSteps(kafka, stream);
-            }
-            try (HttpSide client = new HttpSide(appPort, 64)) {
-                if (phase("http")) {
-                    httpPhases(client, stream);
-                }
-                if (phase("reads")) {
-                    reads(client, stream);
-                }
-            }
-            if (appJvmOptions.stream().anyMatch(o -> o.startsWith("-XX:NativeMemoryTracking"))) {
-                Files.writeString(out.resolve("nmt.txt"), jcmdOutput("VM.native_memory", "summary"));
-            }
-            if (phase("profile")) {
-                profiledDrain(kafka, stream);
+            // The later phases need the app the drain starts; -Dbench.phases=cold-start alone
+            // measures only the start-ups (under a minute).
+            if (phase("drain") || phase("limits") || phase("kafka-lag") || phase("http") || phase("reads") || phase("profile")
+                    || phase("sweep")) {
+                loadPhases(kafka, stream, limits);
             }
         }
         if (phase("sweep")) {
@@ -169,6 +151,34 @@ public final class BenchMain {
         stopApp();
         results.put("gc", gcSummary());
         writeResults();
+    }
+
+    /** The drain (which starts the app for what follows), the limits after it, lag, HTTP, reads, the profiled drain. */
+    private void loadPhases(KafkaSide kafka, LoadStream stream, Map<String, Object> limits) throws Exception {
+        startAndDrain(kafka, stream);
+        // The machine is shared: measure Redis's limit again right after the drain, so the
+        // ratio can be taken against what the machine gave at that time too.
+        if (phase("limits")) {
+            phase = "limits-after-drain";
+            limits.put("redisAfterDrain", redisPipelinedMix(60_000));
+        }
+        if (phase("kafka-lag") && appConsumers()) {
+            kafkaLagSteps(kafka, stream);
+        }
+        try (HttpSide client = new HttpSide(appPort, 64)) {
+            if (phase("http")) {
+                httpPhases(client, stream);
+            }
+            if (phase("reads")) {
+                reads(client, stream);
+            }
+        }
+        if (appJvmOptions.stream().anyMatch(o -> o.startsWith("-XX:NativeMemoryTracking"))) {
+            Files.writeString(out.resolve("nmt.txt"), jcmdOutput("VM.native_memory", "summary"));
+        }
+        if (phase("profile") && appConsumers()) {
+            profiledDrain(kafka, stream);
+        }
     }
 
     private void machine() throws Exception {
@@ -291,10 +301,20 @@ public final class BenchMain {
      * from the launch on, nothing else. The app is stopped afterwards; the drain starts it again.
      */
     private void coldStart(KafkaSide kafka, LoadStream stream) throws Exception {
+        // As a Knative Service runs it: the app's own Kafka consumers off (the Broker delivers over
+        // HTTP; infra/knative sets PROFILES_KAFKA_CONSUMERS_ENABLED=false), so the start-up a
+        // scale-from-zero pays is to the first HTTP event.
+        phase = "cold-start";
+        long knativeLaunchedAt = launchApp("app-cold-start-knative.log", "-Dprofiles.kafka.consumers.enabled=false");
+        Map<String, Object> knative = firstEvents(knativeLaunchedAt, null, "app-cold-start-knative.log");
+        results.put("coldStartKnative", knative);
+        say("cold start as Knative runs it (own Kafka consumers off): %s", knative);
+        stopApp();
+
+        // With the Kafka consumers on (the Kafka path's deployment, and local runs).
         Event firstKafka = stream.probe(Kind.PURCHASE, System.currentTimeMillis());
         kafka.send(firstKafka);
         kafka.flush();
-        phase = "cold-start";
         long launchedAt = launchApp("app-cold-start.log");
         Map<String, Object> r = firstEvents(launchedAt, firstKafka, "app-cold-start.log");
         results.put("coldStart", r);
@@ -302,7 +322,24 @@ public final class BenchMain {
         stopApp();
     }
 
+    /**
+     * -Dbench.app-consumers=false runs the app as a Knative Service does, its own Kafka consumers
+     * off: the load phases then measure the HTTP path alone (no drain, no Kafka steps), which is
+     * what the deployed functions' memory is sized for.
+     */
+    private static boolean appConsumers() {
+        return Boolean.parseBoolean(System.getProperty("bench.app-consumers", "true"));
+    }
+
     private void startAndDrain(KafkaSide kafka, LoadStream stream) throws Exception {
+        if (!appConsumers()) {
+            phase = "startup";
+            long launchedAt = launchApp("app.log", "-Dprofiles.kafka.consumers.enabled=false");
+            Map<String, Object> startup = firstEvents(launchedAt, null, "app.log");
+            results.put("startup", startup);
+            say("start-up as Knative runs it (own Kafka consumers off; no drain, no Kafka steps): %s", startup);
+            return;
+        }
         int backlog = Integer.getInteger("bench.backlog", 300_000);
         Event firstKafka = stream.probe(Kind.PURCHASE, System.currentTimeMillis());
         kafka.send(firstKafka);
@@ -356,7 +393,7 @@ public final class BenchMain {
         return r;
     }
 
-    /** Launch to the first HTTP event applied (one tried every 10 ms) and to {@code firstKafka} written. */
+    /** Launch to the first HTTP event applied (one tried every 10 ms) and to {@code firstKafka} written (unless null). */
     private Map<String, Object> firstEvents(long launchedAt, Event firstKafka, String logName) throws Exception {
         Map<String, Object> startup = new LinkedHashMap<>();
         LoadStream probes = new LoadStream(streamSettings, 7, "start-" + UUID.randomUUID().toString().substring(0, 4));
@@ -376,15 +413,17 @@ public final class BenchMain {
                 Thread.sleep(10);
             }
         }
-        JsonNode profile = awaitProfile(firstKafka.userId(), 60_000);
-        long cpuToFirstKafka = profile == null ? -1 : ticks(appPid) * 10;
-        long firstKafkaWritten = profile == null ? -1 : profile.path("freshness").path("purchase").path("writtenAt").asLong(-1);
         startup.put("launchToFirstHttpEventAppliedMillis", firstHttpApplied < 0 ? null : firstHttpApplied - launchedAt);
-        startup.put("launchToFirstKafkaEventWrittenMillis", firstKafkaWritten < 0 ? null : firstKafkaWritten - launchedAt);
         startup.put("quarkusReportedStartSeconds", quarkusStartSeconds(logName));
         startup.put("appCpuMillisToFirstHttpEvent", cpuToFirstHttp < 0 ? null : cpuToFirstHttp);
-        // Read when the driver saw the profile (it polls every 10 ms), so a little late.
-        startup.put("appCpuMillisToFirstKafkaEventSeen", cpuToFirstKafka < 0 ? null : cpuToFirstKafka);
+        if (firstKafka != null) {
+            JsonNode profile = awaitProfile(firstKafka.userId(), 60_000);
+            long cpuToFirstKafka = profile == null ? -1 : ticks(appPid) * 10;
+            long firstKafkaWritten = profile == null ? -1 : profile.path("freshness").path("purchase").path("writtenAt").asLong(-1);
+            startup.put("launchToFirstKafkaEventWrittenMillis", firstKafkaWritten < 0 ? null : firstKafkaWritten - launchedAt);
+            // Read when the driver saw the profile (it polls every 10 ms), so a little late.
+            startup.put("appCpuMillisToFirstKafkaEventSeen", cpuToFirstKafka < 0 ? null : cpuToFirstKafka);
+        }
         return startup;
     }
 
@@ -790,7 +829,7 @@ public final class BenchMain {
     // The app process
 
     @SuppressWarnings("unchecked")
-    private long launchApp(String logName) throws Exception {
+    private long launchApp(String logName, String... extraProperties) throws Exception {
         try (ServerSocket socket = new ServerSocket(0, 1, java.net.InetAddress.getByName("127.0.0.1"))) {
             appPort = socket.getLocalPort();
         }
@@ -814,8 +853,9 @@ public final class BenchMain {
         command.addAll(List.of("-Dquarkus.http.host=127.0.0.1", "-Dquarkus.http.port=" + appPort,
                 // One sweep, ours, at the end; its size as the Freshness issue states it (about 10,000 due entries).
                 "-Dprofiles.sweeper.every=off", "-Dprofiles.sweeper.max-entries=20000", "-Dprofiles.sweeper.time-budget=PT120S",
-                "-Dprofiles.sweeper.lease=PT180S",
-                "-jar", jar.toAbsolutePath().toString()));
+                "-Dprofiles.sweeper.lease=PT180S"));
+        command.addAll(List.of(extraProperties));
+        command.addAll(List.of("-jar", jar.toAbsolutePath().toString()));
         ProcessBuilder builder = new ProcessBuilder(command).directory(appDir.toFile()).redirectErrorStream(true)
                 .redirectOutput(out.resolve(logName).toFile());
         builder.environment().put("REDIS_URL", redisUri);

@@ -38,11 +38,22 @@ final class Report {
         Number mixPlain = (Number) path(results, "limits", "redis", "mixUnpipelinedPerSecond");
         Number consume = (Number) path(results, "limits", "kafka", "consumePerSecond");
         Number sustained = (Number) path(results, "kafkaSaturation", "sustainedPerSecond");
-        target(lines, targets, "Kafka path sustained events/s", sustained, ">= 20000", sustained != null && sustained.doubleValue() >= 20_000);
+        target(lines, targets, "Kafka path sustained events/s", sustained, ">= 25000", sustained != null && sustained.doubleValue() >= 25_000);
         Double ratio = ratio(sustained, mix);
         target(lines, targets, "Kafka path / redis-benchmark of the same scripts pipelined (stream's mix, mean of " + mixBefore + " before and "
-                + mixAfter + " after the drain)", ratio, ">= 0.5", ratio != null && ratio >= 0.5);
+                + mixAfter + " after the drain)", ratio, ">= 0.6", ratio != null && ratio >= 0.6);
         lines.add(String.format("  ratio Kafka path / broker raw consume rate: %s", ratio(sustained, consume)));
+        // Redis's own account of its time (INFO commandstats over the drain), all commands.
+        Double redisMicros = null;
+        if (path(results, "kafkaSaturation", "redisCommands") instanceof Map<?, ?> commands && !commands.isEmpty()) {
+            double sum = 0;
+            for (Object c : commands.values()) {
+                sum += ((Number) ((Map<?, ?>) c).get("usecPerEvent")).doubleValue();
+            }
+            redisMicros = Math.round(sum * 10) / 10.0;
+        }
+        target(lines, targets, "Redis time per event in the drain, INFO commandstats (µs)", redisMicros, "<= 25",
+                redisMicros != null && redisMicros <= 25);
 
         Map<String, Object> at5000 = step(results, "kafkaLag", 5000);
         Number lag99 = at5000 == null ? null : (Number) path(at5000, "lagMillis", "p99");
@@ -66,13 +77,19 @@ final class Report {
                 path(results, "reads", "serviceMillis", "p50"), path(results, "reads", "serviceMillis", "p99")));
 
         // The target is taken on the cold start (one event waiting, as when scaling from zero);
-        // the start with the whole backlog waiting is reported beside it.
+        // the Knative configuration's and the start with the whole backlog waiting are reported beside it.
         String startKey = results.containsKey("coldStart") ? "coldStart" : "startup";
         Number http = (Number) path(results, startKey, "launchToFirstHttpEventAppliedMillis");
         Number kafka = (Number) path(results, startKey, "launchToFirstKafkaEventWrittenMillis");
         Number first = http == null ? kafka : kafka == null ? http : Math.min(http.longValue(), kafka.longValue());
         target(lines, targets, "JVM launch to first event applied, " + startKey + " (ms; HTTP " + http + ", Kafka " + kafka + ")", first,
-                "<= 2000", first != null && first.longValue() <= 2000);
+                "<= 1500", first != null && first.longValue() <= 1500);
+        if (results.containsKey("coldStartKnative")) {
+            lines.add(String.format("  cold start as Knative runs it (the app's own Kafka consumers off): first HTTP event %s ms (Quarkus %s s, app CPU %s ms)",
+                    path(results, "coldStartKnative", "launchToFirstHttpEventAppliedMillis"),
+                    path(results, "coldStartKnative", "quarkusReportedStartSeconds"),
+                    path(results, "coldStartKnative", "appCpuMillisToFirstHttpEvent")));
+        }
         if (!startKey.equals("startup")) {
             lines.add(String.format("  start-up with the backlog waiting: first HTTP event %s ms, first Kafka event %s ms",
                     path(results, "startup", "launchToFirstHttpEventAppliedMillis"), path(results, "startup", "launchToFirstKafkaEventWrittenMillis")));
@@ -86,7 +103,10 @@ final class Report {
                 }
             }
         }
-        target(lines, targets, "RSS under load, max over the load phases (MB)", rss, "<= 256", rss > 0 && rss <= 256);
+        // Which app was under load: the Kafka path's (its own consumers on, the default) or a
+        // Knative Service's (-Dbench.app-consumers=false: HTTP only).
+        String app = Boolean.parseBoolean(System.getProperty("bench.app-consumers", "true")) ? "Kafka consumers on" : "as Knative runs it";
+        target(lines, targets, "RSS under load, max over the load phases, " + app + " (MB)", rss, "<= 256", rss > 0 && rss <= 256);
         Object touched = path(results, "sweep", "answer", "entriesTouched");
         Object duration = path(results, "sweep", "answer", "durationMillis");
         lines.add(String.format("  sweep over %s profiles (%s stale): entriesTouched %s, durationMillis %s", path(results, "sweep", "profiles"),
@@ -102,7 +122,9 @@ final class Report {
     }
 
     private static void target(List<String> lines, Map<String, Object> targets, String name, Object value, String target, boolean met) {
-        lines.add(String.format("  [%s] %s: %s (target %s)", met ? "MET" : "NOT MET", name, value, target));
+        // A phase left out (-Dbench.phases) measures nothing: say so rather than "not met".
+        boolean measured = value != null && !(value instanceof Number n && n.doubleValue() == 0);
+        lines.add(String.format("  [%s] %s: %s (target %s)", met ? "MET" : measured ? "NOT MET" : "NOT MEASURED", name, value, target));
         targets.put(name, Map.of("value", String.valueOf(value), "target", target, "met", met));
     }
 
