@@ -27,6 +27,10 @@ OUT=target/aot-train
 # defaults without the GC log, and src/knative/src/main/docker/Dockerfile.jvm's options).
 AOT_JVM_OPTS=${AOT_JVM_OPTS:--XX:+UseSerialGC -XX:-TieredCompilation -Xms128m -Xmx128m}
 APP_TIMEOUT=${APP_TIMEOUT:-120}
+# AOT_TRAIN_CONSUMERS=false trains the app as a Knative Service runs it: its own Kafka consumers off
+# and every sample over HTTP, so the cache holds no Kafka consumer classes the Service never loads
+# (the JVM maps, relocates and so keeps resident the whole cache: BENCHMARKS.md, "Memory").
+AOT_TRAIN_CONSUMERS=${AOT_TRAIN_CONSUMERS:-true}
 
 find_java
 ((JAVA_MAJOR >= 25)) || die "an AOT cache needs Java 25 or later (JEP 514); $JAVA is Java $JAVA_MAJOR. Set JAVA_HOME to a JDK 25."
@@ -60,7 +64,7 @@ export MALLOC_ARENA_MAX=2
 echo "==> training run: $JAVA -XX:AOTCacheOutput=app.aot $AOT_JVM_OPTS -jar quarkus-run.jar (log $OUT/app.log)"
 # shellcheck disable=SC2086
 (cd "$APP_DIR" && exec "$JAVA" -XX:AOTCacheOutput=app.aot $AOT_JVM_OPTS -Dquarkus.http.host=127.0.0.1 -Dquarkus.http.port=0 \
-  -Dprofiles.sweeper.every=off -jar quarkus-run.jar) >"$APP_LOG" 2>&1 &
+  -Dprofiles.sweeper.every=off -Dprofiles.kafka.consumers.enabled="$AOT_TRAIN_CONSUMERS" -jar quarkus-run.jar) >"$APP_LOG" 2>&1 &
 APP_PID=$!
 APP_PORT=""
 for ((i = 0; i < APP_TIMEOUT * 5; i++)); do
@@ -74,8 +78,10 @@ done
 [[ -n "$APP_PORT" ]] || { tail_log "$APP_LOG"; die "the app did not start within ${APP_TIMEOUT}s"; }
 URL=http://127.0.0.1:$APP_PORT
 
-echo "==> replaying functions/*/samples over HTTP and Kafka"
-"$JAVA" "$JUL" -cp "$(devtools_classpath)" com.example.profiles.devtools.local.Replay --url "$URL" --kafka "$KAFKA_BOOTSTRAP_SERVERS" \
+HTTP_ONLY=false
+[[ $AOT_TRAIN_CONSUMERS == false ]] && HTTP_ONLY=true
+echo "==> replaying functions/*/samples over HTTP and Kafka (HTTP only: $HTTP_ONLY)"
+"$JAVA" "$JUL" -cp "$(devtools_classpath)" com.example.profiles.devtools.local.Replay --url "$URL" --kafka "$KAFKA_BOOTSTRAP_SERVERS" --http-only "$HTTP_ONLY" \
   >"$OUT/replay.log" 2>&1 || { tail_log "$OUT/replay.log"; die "the replay reported problems"; }
 # The other routes a deployment serves: the profile reader (a hit and a miss), health, metrics, OpenAPI.
 for path in /profiles/shopper-42 /profiles/nobody-here /q/health/live /q/metrics /q/openapi; do

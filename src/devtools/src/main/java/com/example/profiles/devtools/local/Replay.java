@@ -123,6 +123,8 @@ public final class Replay {
         }
     }
 
+    private boolean httpOnly;
+
     private Replay(String baseUrl, String bootstrapServers, Path functionsDir) {
         this.baseUrl = baseUrl.replaceAll("/+$", "");
         this.bootstrapServers = bootstrapServers;
@@ -140,10 +142,13 @@ public final class Replay {
         String url = options.get("url");
         String kafka = options.getOrDefault("kafka", System.getenv("KAFKA_BOOTSTRAP_SERVERS"));
         if (url == null || kafka == null || kafka.isBlank()) {
-            System.err.println("usage: Replay --url http://127.0.0.1:PORT [--kafka HOST:PORT (default $KAFKA_BOOTSTRAP_SERVERS)] [--functions DIR]");
+            System.err.println("usage: Replay --url http://127.0.0.1:PORT [--kafka HOST:PORT (default $KAFKA_BOOTSTRAP_SERVERS)] [--functions DIR]"
+                    + " [--http-only true]");
             System.exit(2);
         }
         Replay replay = new Replay(url, kafka, Path.of(options.getOrDefault("functions", "functions")));
+        // For an app whose own Kafka consumers are off (as Knative runs it): every sample over HTTP.
+        replay.httpOnly = Boolean.parseBoolean(options.getOrDefault("http-only", "false"));
         int exit;
         try {
             exit = replay.run();
@@ -189,7 +194,7 @@ public final class Replay {
                 }
                 restamp(sample);
                 int index = sent.merge(sample.function(), 1, Integer::sum) - 1;
-                boolean viaKafka = index % 2 == 1 && sample.function().topic() != null;
+                boolean viaKafka = !httpOnly && index % 2 == 1 && sample.function().topic() != null;
                 String outcome = viaKafka
                         ? sendKafka(producer, sample, deadLetters.get(sample.function().name()), deadLettersExpected)
                         : sendHttp(sample);
