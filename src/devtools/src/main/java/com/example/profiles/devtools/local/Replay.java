@@ -123,11 +123,13 @@ public final class Replay {
         }
     }
 
-    private boolean httpOnly;
+    /** Every sample over HTTP: for an app whose own Kafka consumers are off, as Knative runs it. */
+    private final boolean httpOnly;
 
-    private Replay(String baseUrl, String bootstrapServers, Path functionsDir) {
+    private Replay(String baseUrl, String bootstrapServers, Path functionsDir, boolean httpOnly) {
         this.baseUrl = baseUrl.replaceAll("/+$", "");
         this.bootstrapServers = bootstrapServers;
+        this.httpOnly = httpOnly;
         this.functionsDir = functionsDir;
     }
 
@@ -146,9 +148,8 @@ public final class Replay {
                     + " [--http-only true]");
             System.exit(2);
         }
-        Replay replay = new Replay(url, kafka, Path.of(options.getOrDefault("functions", "functions")));
-        // For an app whose own Kafka consumers are off (as Knative runs it): every sample over HTTP.
-        replay.httpOnly = Boolean.parseBoolean(options.getOrDefault("http-only", "false"));
+        Replay replay = new Replay(url, kafka, Path.of(options.getOrDefault("functions", "functions")),
+                Boolean.parseBoolean(options.getOrDefault("http-only", "false")));
         int exit;
         try {
             exit = replay.run();
@@ -183,8 +184,9 @@ public final class Replay {
                 }
             }
             System.out.println();
-            System.out.println("== Sending " + samples.size() + " sample events: per function, the 1st, 3rd, ... over HTTP "
-                    + "(CloudEvents binary mode), the 2nd, 4th, ... through its Kafka topic");
+            System.out.println("== Sending " + samples.size() + " sample events: " + (httpOnly
+                    ? "all over HTTP (CloudEvents binary mode)"
+                    : "per function, the 1st, 3rd, ... over HTTP (CloudEvents binary mode), the 2nd, 4th, ... through its Kafka topic"));
             Map<Function, Integer> sent = new HashMap<>();
             for (Sample sample : samples) {
                 if ("schedule".equals(sample.function().kind())) {
