@@ -24,8 +24,11 @@ source infra/local/lib.sh
 APP_DIR=${APP_DIR:-src/knative/target/quarkus-app}
 OUT=target/aot-train
 # The cache records the GC and the object layout: train with what the app runs with (bench/run.sh's
-# defaults without the GC log, and src/knative/src/main/docker/Dockerfile.jvm's options).
-AOT_JVM_OPTS=${AOT_JVM_OPTS:--XX:+UseSerialGC -XX:-TieredCompilation -Xms128m -Xmx128m}
+# defaults without the GC log, and src/knative/src/main/docker/Dockerfile.jvm's options). A JVM with
+# another GC or object-header setting refuses the cache with one warning line and starts without it;
+# the check at the end catches that here (AotCacheOptionsTest keeps the defaults in step).
+AOT_JVM_OPTS=${AOT_JVM_OPTS:--XX:+UseSerialGC -XX:-TieredCompilation -XX:+UseCompactObjectHeaders -Xms128m -Xmx128m}
+DOCKERFILE=src/knative/src/main/docker/Dockerfile.jvm
 APP_TIMEOUT=${APP_TIMEOUT:-120}
 # AOT_TRAIN_CONSUMERS=false trains the app as a Knative Service runs it: its own Kafka consumers off
 # and every sample over HTTP, so the cache holds no Kafka consumer classes the Service never loads.
@@ -92,4 +95,12 @@ echo "==> stopping the app; the JVM writes the AOT cache as it exits"
 stop_pid "function app" "$APP_PID" 120
 APP_PID=""
 [[ -s $APP_DIR/app.aot ]] || { tail_log "$APP_LOG"; die "no AOT cache was written"; }
+# Would the JVM image use it? Its GC and object-header options, read from the Dockerfile (not its
+# comments), with -XX:AOTMode=on: the JVM then exits instead of starting without the cache.
+IMAGE_OPTS=$(grep -v '^#' "$DOCKERFILE" | grep -oE -- '-XX:[+-](Use[A-Za-z]+GC|UseCompactObjectHeaders)' | tr '\n' ' ')
+# shellcheck disable=SC2086
+if ! (cd "$APP_DIR" && "$JAVA" -XX:AOTCache=app.aot -XX:AOTMode=on $IMAGE_OPTS -cp quarkus-run.jar -version) >"$OUT/image-check.log" 2>&1; then
+  cat "$OUT/image-check.log" >&2
+  die "the cache is not usable with $DOCKERFILE's options ($IMAGE_OPTS): train with the same GC and object headers (AOT_JVM_OPTS)"
+fi
 echo "==> $APP_DIR/app.aot ($(du -m "$APP_DIR/app.aot" | cut -f1) MB), for $("$JAVA" -version 2>&1 | head -n 1)"
