@@ -81,6 +81,15 @@ public final class KnativeManifests {
     static final String ROLE_LABEL = "profiles.example.com/role";
     static final String FUNCTION_LABEL = "profiles.example.com/function";
 
+    /**
+     * The JVM heap of a Knative Service, appended to the JVM image's options (Dockerfile.jvm's
+     * JAVA_OPTS_APPEND; the last -Xmx wins). With the app's own Kafka consumers off the functions
+     * only serve HTTP, and a fixed 80 MB heap kept the whole process at 241-244 MB resident with the
+     * heap pre-touched under the benchmark's HTTP load, no full collection (BENCHMARKS.md, "As the
+     * functions are deployed"); the image's 128 MB is sized for the Kafka path's drain.
+     */
+    public static final String SERVICE_HEAP = "-Xms80m -Xmx80m -Xmn40m";
+
     /** The one switch of the app's own Kafka consumers (profiles.kafka.consumers.enabled). */
     public static final String CONSUMERS_SWITCH = "PROFILES_KAFKA_CONSUMERS_ENABLED";
 
@@ -221,6 +230,8 @@ public final class KnativeManifests {
         // Knative Eventing delivers every event over HTTP; the app's own Kafka consumers (one per
         // topic, in every image) would read the same topics a second time, so they are off here.
         env.add(map("name", CONSUMERS_SWITCH, "value", "false"));
+        // So the JVM image runs with the heap an HTTP-only function needs (the native image ignores it).
+        env.add(map("name", "JAVA_OPTS_APPEND", "value", SERVICE_HEAP));
         // A schedule function is ticked by its PingSource; its in-process schedule (for long-running
         // runtimes, profiles.<name>.every) would sweep again from every instance of every Service.
         for (FunctionDescriptor other : all) {

@@ -130,6 +130,42 @@ class KnativeManifestsTest {
         }
     }
 
+    /**
+     * A Service's heap reaches the JVM and fits its container: the JVM image's command line takes
+     * JAVA_OPTS_APPEND after its own JAVA_OPTS (the JVM keeps the last -Xmx, so the Service's wins),
+     * and that heap plus what the JVM was measured to need beside it stays under the memory limit.
+     */
+    @Test
+    void everyServiceHeapReachesTheJvmAndFitsItsMemoryLimit() throws IOException {
+        // Resident memory beyond the heap, measured with the heap pre-touched under the benchmark's
+        // HTTP load: 160-164 MB (BENCHMARKS.md, "As the functions are deployed").
+        int nonHeapMb = 165;
+        String entrypoint = Files.readString(ROOT.resolve("src/knative/src/main/docker/Dockerfile.jvm")).lines()
+                .filter(l -> l.startsWith("ENTRYPOINT")).findFirst().orElseThrow();
+        assertThat(entrypoint).contains("$JAVA_OPTS ");
+        assertThat(entrypoint.indexOf("$JAVA_OPTS_APPEND")).as(entrypoint).isGreaterThan(entrypoint.indexOf("$JAVA_OPTS "));
+        List<JsonNode> services = committed.values().stream().filter(o -> "Service".equals(o.path("kind").asText())).toList();
+        assertThat(services).hasSameSizeAs(descriptors);
+        for (JsonNode s : services) {
+            String name = s.at("/metadata/name").asText();
+            JsonNode container = s.at("/spec/template/spec/containers/0");
+            String append = null;
+            for (JsonNode e : container.path("env")) {
+                if ("JAVA_OPTS_APPEND".equals(e.path("name").asText())) {
+                    append = e.path("value").asText();
+                }
+            }
+            assertThat(append).as(name + " JAVA_OPTS_APPEND").isNotNull();
+            java.util.regex.Matcher xmx = java.util.regex.Pattern.compile("-Xmx(\\d+)m").matcher(append);
+            assertThat(xmx.find()).as(name + ": " + append).isTrue();
+            int heapMb = Integer.parseInt(xmx.group(1));
+            String limit = container.at("/resources/limits/memory").asText();
+            assertThat(limit).as(name).endsWith("Mi");
+            assertThat(heapMb + nonHeapMb).as(name + ": heap " + heapMb + " MB + " + nonHeapMb + " MB against the limit " + limit)
+                    .isLessThanOrEqualTo(Integer.parseInt(limit.substring(0, limit.length() - 2)));
+        }
+    }
+
     @Test
     void theWiringCheckNoticesATriggerOnAnotherType() {
         SortedMap<String, JsonNode> broken = copy(committed);
