@@ -43,17 +43,13 @@ final class Report {
         target(lines, targets, "Kafka path / redis-benchmark of the same scripts pipelined (stream's mix, mean of " + mixBefore + " before and "
                 + mixAfter + " after the drain)", ratio, ">= 0.6", ratio != null && ratio >= 0.6);
         lines.add(String.format("  ratio Kafka path / broker raw consume rate: %s", ratio(sustained, consume)));
-        // Redis's own account of its time (INFO commandstats over the drain), all commands.
-        Double redisMicros = null;
-        if (path(results, "kafkaSaturation", "redisCommands") instanceof Map<?, ?> commands && !commands.isEmpty()) {
-            double sum = 0;
-            for (Object c : commands.values()) {
-                sum += ((Number) ((Map<?, ?>) c).get("usecPerEvent")).doubleValue();
-            }
-            redisMicros = Math.round(sum * 10) / 10.0;
-        }
-        target(lines, targets, "Redis time per event in the drain, INFO commandstats (µs)", redisMicros, "<= 25",
-                redisMicros != null && redisMicros <= 25);
+        // Redis's own account of its time in the scripts (INFO commandstats over the drain). Not a
+        // sum over all commands: the commands a script calls are counted again under their own
+        // names, inside the script's time; the few outside the scripts (the freshness index's) cannot
+        // be told apart from those, and BENCHMARKS.md gives them separately.
+        Number scriptMicros = (Number) path(results, "kafkaSaturation", "redisCommands", "evalsha", "usecPerEvent");
+        target(lines, targets, "Redis time per event in the scripts during the drain, EVALSHA in INFO commandstats (µs)", scriptMicros, "<= 25",
+                scriptMicros != null && scriptMicros.doubleValue() <= 25);
 
         Map<String, Object> at5000 = step(results, "kafkaLag", 5000);
         Number lag99 = at5000 == null ? null : (Number) path(at5000, "lagMillis", "p99");
