@@ -190,6 +190,8 @@ public final class BenchMain {
         m.put("java", System.getProperty("java.vm.name") + " " + System.getProperty("java.runtime.version"));
         m.put("loadAverageAtStart", Files.readString(Path.of("/proc/loadavg")).trim());
         m.put("appJvmOptions", appJvmOptions);
+        // Read by Report: which app the load phases measured.
+        m.put("appConsumers", appConsumers());
         results.put("machine", m);
         say("machine: %s", m);
     }
@@ -305,8 +307,7 @@ public final class BenchMain {
         // HTTP; infra/knative sets PROFILES_KAFKA_CONSUMERS_ENABLED=false), so the start-up a
         // scale-from-zero pays is to the first HTTP event.
         phase = "cold-start";
-        long knativeLaunchedAt = launchApp("app-cold-start-knative.log", "-Dprofiles.kafka.consumers.enabled=false");
-        Map<String, Object> knative = firstEvents(knativeLaunchedAt, null, "app-cold-start-knative.log");
+        Map<String, Object> knative = startAsKnative("app-cold-start-knative.log");
         results.put("coldStartKnative", knative);
         say("cold start as Knative runs it (own Kafka consumers off): %s", knative);
         stopApp();
@@ -331,11 +332,16 @@ public final class BenchMain {
         return Boolean.parseBoolean(System.getProperty("bench.app-consumers", "true"));
     }
 
+    /** Launches the app with its own Kafka consumers off, as a Knative Service runs it: launch to the first HTTP event. */
+    private Map<String, Object> startAsKnative(String logName) throws Exception {
+        long launchedAt = launchApp(logName, "-Dprofiles.kafka.consumers.enabled=false");
+        return firstEvents(launchedAt, null, logName);
+    }
+
     private void startAndDrain(KafkaSide kafka, LoadStream stream) throws Exception {
         if (!appConsumers()) {
             phase = "startup";
-            long launchedAt = launchApp("app.log", "-Dprofiles.kafka.consumers.enabled=false");
-            Map<String, Object> startup = firstEvents(launchedAt, null, "app.log");
+            Map<String, Object> startup = startAsKnative("app.log");
             results.put("startup", startup);
             say("start-up as Knative runs it (own Kafka consumers off; no drain, no Kafka steps): %s", startup);
             return;

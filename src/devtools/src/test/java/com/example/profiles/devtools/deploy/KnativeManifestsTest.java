@@ -15,6 +15,8 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.SortedMap;
 import java.util.TreeMap;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
 import org.junit.jupiter.api.BeforeAll;
@@ -156,7 +158,7 @@ class KnativeManifestsTest {
                 }
             }
             assertThat(append).as(name + " JAVA_OPTS_APPEND").isNotNull();
-            java.util.regex.Matcher xmx = java.util.regex.Pattern.compile("-Xmx(\\d+)m").matcher(append);
+            Matcher xmx = Pattern.compile("-Xmx(\\d+)m").matcher(append);
             assertThat(xmx.find()).as(name + ": " + append).isTrue();
             int heapMb = Integer.parseInt(xmx.group(1));
             String limit = container.at("/resources/limits/memory").asText();
