@@ -33,7 +33,8 @@ import com.fasterxml.jackson.databind.SerializationFeature;
  * {@code redis-benchmark}, {@code -Dbench.script-cost.out} (a JSON file of the figures),
  * {@code -Dbench.script-cost.compare=dir,...} (other versions' script folders, measured in turns
  * with the class path's, the same calls with their SHAs), {@code -Dbench.script-cost.rounds} (how
- * many turns) and {@code -Dbench.script-cost.per-kind=false} (the mix only).
+ * many turns), {@code -Dbench.script-cost.per-kind=false} (the mix only) and
+ * {@code -Dbench.script-cost.redis-config=name=value,...} (server settings, CONFIG SET before the runs).
  *
  * <p>Besides commandstats' wall-clock times it reports Redis's CPU per event from {@code /proc}:
  * on a machine whose other processes take the cores, the wall-clock times grow and the CPU far less.
@@ -77,6 +78,16 @@ public final class ScriptCost {
         try (RedisServerProcess server = RedisServerProcess.start()) {
             RedisSide redis = new RedisSide(server.uri());
             results.put("redisVersion", infoField(redis.call("INFO", "server"), "redis_version"));
+            // Server settings to try (CONFIG SET name=value, separated by ','), e.g. an encoding
+            // threshold, to see what a data-model change would win before making it.
+            String config = System.getProperty("bench.script-cost.redis-config", "");
+            for (String setting : config.split(",")) {
+                if (!setting.isBlank()) {
+                    String[] nameValue = setting.trim().split("=", 2);
+                    redis.call("CONFIG", "SET", nameValue[0], nameValue[1]);
+                }
+            }
+            results.put("redisConfig", config);
             Map<String, Object> byVariant = new LinkedHashMap<>();
             for (int round = 1; round <= rounds; round++) {
                 for (Map.Entry<String, Map<String, String>> variant : variants.entrySet()) {

@@ -1,0 +1,1 @@
+-- No cart library in the command floor: see update-prelude.lua.

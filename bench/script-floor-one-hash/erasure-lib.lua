@@ -1,0 +1,1 @@
+-- No erasure library in the command floor: see update-prelude.lua.

@@ -1,0 +1,1 @@
+-- The command floor has no cart library of its own: see update-prelude.lua.

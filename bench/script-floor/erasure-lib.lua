@@ -1,0 +1,1 @@
+-- The command floor has no erasure library: an erasure is rare in the benchmark's stream (see update-prelude.lua).
