@@ -58,8 +58,14 @@ final class LoadStream {
         }
     }
 
+    /**
+     * {@code backlogSpanMillis}: the time a backlog ({@link #batch}) accrued over. 0 (the default, as
+     * every recorded run so far) stamps a whole backlog with one event time, so a busy shopper's
+     * events all share it; a backlog that built up while a consumer was away has times spread over
+     * that while, and then each shopper's events come in time order (see BENCHMARKS.md).
+     */
     record Settings(int users, double zipfExponent, double purchaseShare, double cartShare, double redeliveryShare,
-            double outOfOrderShare, long maxLatenessMillis, double probeShare) {
+            double outOfOrderShare, long maxLatenessMillis, double probeShare, long backlogSpanMillis) {
         static Settings fromSystemProperties() {
             return new Settings(
                     Integer.getInteger("bench.users", 1_000_000),
@@ -69,7 +75,8 @@ final class LoadStream {
                     Double.parseDouble(System.getProperty("bench.share.redelivered", "0.05")),
                     Double.parseDouble(System.getProperty("bench.share.out-of-order", "0.05")),
                     Long.getLong("bench.max-lateness-ms", 120_000),
-                    Double.parseDouble(System.getProperty("bench.share.probe", "0.03")));
+                    Double.parseDouble(System.getProperty("bench.share.probe", "0.03")),
+                    Long.getLong("bench.backlog-span-ms", 0));
         }
 
         double customerShare() {
@@ -157,11 +164,16 @@ final class LoadStream {
         return event;
     }
 
-    /** {@code count} events of the stream, for a backlog (event times all {@code nowMillis}). */
+    /**
+     * {@code count} events of the stream, for a backlog: event times all {@code nowMillis}, or
+     * spread evenly over the {@code backlogSpanMillis} before it, in order (the stream's
+     * out-of-order share still goes back from there).
+     */
     List<Event> batch(int count, long nowMillis) {
         List<Event> events = new ArrayList<>(count);
+        long span = settings.backlogSpanMillis();
         for (int i = 0; i < count; i++) {
-            events.add(next(nowMillis));
+            events.add(next(span == 0 ? nowMillis : nowMillis - span + span * (i + 1) / count));
         }
         return events;
     }
