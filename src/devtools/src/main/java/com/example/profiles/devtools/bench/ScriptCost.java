@@ -84,6 +84,9 @@ public final class ScriptCost {
             for (String setting : config.split(",")) {
                 if (!setting.isBlank()) {
                     String[] nameValue = setting.trim().split("=", 2);
+                    if (nameValue.length != 2) {
+                        throw new IllegalArgumentException("-Dbench.script-cost.redis-config takes name=value pairs separated by ',', not: " + setting);
+                    }
                     redis.call("CONFIG", "SET", nameValue[0], nameValue[1]);
                 }
             }
