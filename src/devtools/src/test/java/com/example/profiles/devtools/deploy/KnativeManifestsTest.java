@@ -151,12 +151,8 @@ class KnativeManifestsTest {
         for (JsonNode s : services) {
             String name = s.at("/metadata/name").asText();
             JsonNode container = s.at("/spec/template/spec/containers/0");
-            String append = null;
-            for (JsonNode e : container.path("env")) {
-                if ("JAVA_OPTS_APPEND".equals(e.path("name").asText())) {
-                    append = e.path("value").asText();
-                }
-            }
+            // KnativeWiring checks the variable is there with KnativeManifests.SERVICE_HEAP; here, that its heap fits.
+            String append = KnativeWiring.env(s, "JAVA_OPTS_APPEND");
             assertThat(append).as(name + " JAVA_OPTS_APPEND").isNotNull();
             Matcher xmx = Pattern.compile("-Xmx(\\d+)m").matcher(append);
             assertThat(xmx.find()).as(name + ": " + append).isTrue();
@@ -175,11 +171,17 @@ class KnativeManifestsTest {
         ((ObjectNode) broken.get("cart/trigger.yaml").at("/spec/delivery")).remove("deadLetterSink");
         ((ObjectNode) broken.get("profile/service.yaml").at("/spec/template/metadata/annotations")).put("autoscaling.knative.dev/min-scale", "1");
         broken.put("sweeper/extra-ping.yaml", broken.get("sweeper/ping-source.yaml").deepCopy());
+        for (JsonNode e : broken.get("customer/service.yaml").at("/spec/template/spec/containers/0/env")) {
+            if ("JAVA_OPTS_APPEND".equals(e.path("name").asText())) {
+                ((ObjectNode) e).put("value", "-Xmx512m");
+            }
+        }
         assertThat(KnativeWiring.problems(descriptors, broken))
                 .anyMatch(p -> p.contains("purchase") && p.contains("com.example.commerce.cart.changed.v1"))
                 .anyMatch(p -> p.contains("cart") && p.contains("dead-letter"))
                 .anyMatch(p -> p.contains("profile") && p.contains("min-scale"))
-                .anyMatch(p -> p.contains("sweeper") && p.contains("2 triggers"));
+                .anyMatch(p -> p.contains("sweeper") && p.contains("2 triggers"))
+                .anyMatch(p -> p.contains("customer") && p.contains("JAVA_OPTS_APPEND"));
     }
 
     // --- the upstream CRD schemas (src/test/resources/knative-crds)

@@ -105,6 +105,9 @@ final class KnativeWiring {
         expect(problems, name, "liveness probe", c.at("/livenessProbe/httpGet/path").asText(null), "/q/health/live");
         // Events arrive over HTTP from Knative: the app's own Kafka consumers must not read the topics too.
         expect(problems, name, "env " + KnativeManifests.CONSUMERS_SWITCH, env(s, KnativeManifests.CONSUMERS_SWITCH), "false");
+        // The heap the Service's JVM runs with (Dockerfile.jvm appends it after its own options): the
+        // one measured to keep a function under its memory size (BENCHMARKS.md, "As the functions are deployed").
+        expect(problems, name, "env JAVA_OPTS_APPEND", env(s, "JAVA_OPTS_APPEND"), KnativeManifests.SERVICE_HEAP);
         for (String key : List.of("REDIS_URL", "KAFKA_BOOTSTRAP_SERVERS", "PROFILE_HASH_KEY")) {
             boolean fromSecret = false;
             for (JsonNode e : c.path("env")) {
