@@ -135,11 +135,14 @@ public final class ScriptCost {
             redis.call("SCRIPT", "LOAD", script);
         }
         redis.call("CONFIG", "RESETSTAT");
+        long memoryBefore = Long.parseLong(infoField(redis.call("INFO", "memory"), "used_memory"));
         long pid = Long.parseLong(infoField(redis.call("INFO", "server"), "process_id"));
         long cpuBefore = cpuTicks(pid);
         AtomicReference<String> firstError = new AtomicReference<>();
         long errors = redis.pipeline(commands, 64, firstError);
         long cpuTicks = cpuTicks(pid) - cpuBefore;
+        long memoryAfter = Long.parseLong(infoField(redis.call("INFO", "memory"), "used_memory"));
+        long keys = Long.parseLong(redis.call("DBSIZE").replaceAll("\\D", ""));
         Map<String, Object> stats = BenchMain.commandStats(redis, commands.size());
         stats.keySet().removeIf(name -> name.equals("script") || name.equals("config") || name.equals("flushall"));
         double scriptsUsec = 0;
@@ -165,6 +168,12 @@ public final class ScriptCost {
         r.put("scriptUsecPerEvent", BenchMain.round(scriptsUsec));
         r.put("commandsInsideUsecPerEvent", BenchMain.round(commandsInside));
         r.put("luaAroundUsecPerEvent", BenchMain.round(scriptsUsec - commandsInside));
+        // What the stream left in Redis per shopper it touched (each call's first key is the
+        // shopper's profile): for sizing a Redis's memory by the number of shoppers.
+        long users = commands.stream().map(command -> command.get(3)).distinct().count();
+        r.put("usersTouched", users);
+        r.put("keysPerUser", BenchMain.round((double) keys / users));
+        r.put("redisMemoryBytesPerUser", Math.round((double) (memoryAfter - memoryBefore) / users));
         r.put("commands", stats);
         return r;
     }
