@@ -376,19 +376,29 @@ public final class BenchMain {
         return commandStats(redis, events);
     }
 
-    /** Per command since the last RESETSTAT: calls, microseconds per call, and microseconds per event. Also used by {@link ScriptCost}. */
-    static Map<String, Object> commandStats(RedisSide redis, long events) throws IOException {
-        Map<String, Object> r = new LinkedHashMap<>();
-        for (String line : redis.call("INFO", "commandstats").split("\r?\n")) {
+    /** INFO commandstats since the last RESETSTAT: each command's fields (calls, usec, usec_per_call, ...) by its name. */
+    static Map<String, Map<String, String>> commandStatFields(RedisSide redis) throws IOException {
+        Map<String, Map<String, String>> byCommand = new LinkedHashMap<>();
+        for (String line : redis.call("INFO", "commandstats").split("\\r?\\n")) {
             if (!line.startsWith("cmdstat_")) {
                 continue;
             }
-            String name = line.substring("cmdstat_".length(), line.indexOf(':'));
             Map<String, String> fields = new LinkedHashMap<>();
             for (String kv : line.substring(line.indexOf(':') + 1).split(",")) {
                 int eq = kv.indexOf('=');
                 fields.put(kv.substring(0, eq), kv.substring(eq + 1));
             }
+            byCommand.put(line.substring("cmdstat_".length(), line.indexOf(':')), fields);
+        }
+        return byCommand;
+    }
+
+    /** Per command since the last RESETSTAT: calls, microseconds per call, and microseconds per event. Also used by {@link ScriptCost}. */
+    static Map<String, Object> commandStats(RedisSide redis, long events) throws IOException {
+        Map<String, Object> r = new LinkedHashMap<>();
+        for (Map.Entry<String, Map<String, String>> command : commandStatFields(redis).entrySet()) {
+            String name = command.getKey();
+            Map<String, String> fields = command.getValue();
             long calls = Long.parseLong(fields.getOrDefault("calls", "0"));
             long usec = Long.parseLong(fields.getOrDefault("usec", "0"));
             if (calls == 0 || usec * 1000 < events) {
