@@ -8,7 +8,7 @@ import com.example.profiles.core.CurrencyConverter;
 import com.example.profiles.core.EventClock;
 import com.example.profiles.core.EventMeta;
 import com.example.profiles.core.ProfileEventFunction;
-import com.example.profiles.core.ProfileScript;
+import com.example.profiles.store.ProfileScript;
 import com.example.profiles.core.ProfileUpdate;
 
 /**

@@ -12,6 +12,9 @@ import org.jboss.logging.Logger;
 
 import com.example.profiles.core.ProfileMetrics.Outcome;
 import com.example.profiles.freshness.IndexBatch;
+import com.example.profiles.store.Deadline;
+import com.example.profiles.store.ProfileStoreTimeoutException;
+import com.example.profiles.store.ProfileStoreUnavailableException;
 
 import io.smallrye.mutiny.Uni;
 
@@ -61,12 +64,7 @@ public class EventIntake {
      * @param trigger how the event arrived (http, kafka, lambda), for metrics
      */
     public <T> Uni<ApplyResult> apply(ProfileEventFunction<T> function, Supplier<Decoded<T>> decode, String trigger) {
-        return apply(function, decode, trigger, null);
-    }
-
-    /** @param indexBatch where the freshness-index updates are gathered (see {@link ProfileUpdater}), or null */
-    public <T> Uni<ApplyResult> apply(ProfileEventFunction<T> function, Supplier<Decoded<T>> decode, String trigger, IndexBatch indexBatch) {
-        return apply(function, decode, trigger, indexBatch, null);
+        return apply(function, decode, trigger, null, null);
     }
 
     /**

@@ -9,6 +9,9 @@ import com.example.profiles.core.ApplyResult.Status;
 import com.example.profiles.freshness.FreshnessIndex;
 import com.example.profiles.freshness.IndexBatch;
 import com.example.profiles.freshness.LagWindows;
+import com.example.profiles.store.Deadline;
+import com.example.profiles.store.ProfileKeys;
+import com.example.profiles.store.ProfileStore;
 
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.redis.client.Response;
@@ -46,12 +49,6 @@ public class ProfileUpdater {
     /**
      * @param batch where to gather the freshness-index updates (a Kafka batch sends them once all its
      *        records are applied), or null to send them right after the script
-     */
-    public Uni<ApplyResult> apply(ProfileUpdate update, EventMeta meta, IndexBatch batch) {
-        return apply(update, meta, batch, null);
-    }
-
-    /**
      * @param deadline by when the script and (without a batch) the index updates must be answered;
      *        null for {@code profiles.store.timeout} from the script's start
      */

@@ -1,5 +1,8 @@
 package com.example.profiles.core;
 
+import com.example.profiles.store.ProfileStoreTimeoutException;
+import com.example.profiles.store.ProfileStoreUnavailableException;
+
 import io.smallrye.mutiny.CompositeException;
 
 /**

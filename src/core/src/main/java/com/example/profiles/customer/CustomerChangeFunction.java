@@ -22,7 +22,7 @@ import com.example.profiles.core.EventMeta;
 import com.example.profiles.core.InvalidEventException;
 import com.example.profiles.core.JsonProblems;
 import com.example.profiles.core.ProfileEventFunction;
-import com.example.profiles.core.ProfileScript;
+import com.example.profiles.store.ProfileScript;
 import com.example.profiles.core.ProfileSettings;
 import com.example.profiles.core.ProfileUpdate;
 import com.fasterxml.jackson.core.JsonProcessingException;

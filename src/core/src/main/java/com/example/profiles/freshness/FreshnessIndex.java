@@ -7,9 +7,9 @@ import java.util.zip.CRC32;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
-import com.example.profiles.core.Deadline;
-import com.example.profiles.core.PipelinedRedis;
-import com.example.profiles.core.ProfileStoreUnavailableException;
+import com.example.profiles.store.Deadline;
+import com.example.profiles.store.PipelinedRedis;
+import com.example.profiles.store.ProfileStoreUnavailableException;
 
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.redis.client.Command;

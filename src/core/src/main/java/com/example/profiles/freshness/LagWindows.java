@@ -12,7 +12,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 
 import org.jboss.logging.Logger;
 
-import com.example.profiles.core.StoreSettings;
+import com.example.profiles.store.StoreSettings;
 
 import io.quarkus.redis.datasource.ReactiveRedisDataSource;
 import io.quarkus.redis.datasource.sortedset.ZAddArgs;

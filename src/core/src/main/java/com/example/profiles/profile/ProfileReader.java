@@ -12,9 +12,9 @@ import jakarta.enterprise.context.ApplicationScoped;
 
 import com.example.profiles.core.CurrencyConverter;
 import com.example.profiles.core.EventClock;
-import com.example.profiles.core.ProfileKeys;
-import com.example.profiles.core.ProfileScript;
-import com.example.profiles.core.ProfileStore;
+import com.example.profiles.store.ProfileKeys;
+import com.example.profiles.store.ProfileScript;
+import com.example.profiles.store.ProfileStore;
 import com.example.profiles.profile.ProfileView.Cart;
 import com.example.profiles.profile.ProfileView.CartLine;
 import com.example.profiles.profile.ProfileView.CategoryAffinity;

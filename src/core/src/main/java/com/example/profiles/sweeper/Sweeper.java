@@ -11,10 +11,10 @@ import jakarta.enterprise.context.ApplicationScoped;
 import org.jboss.logging.Logger;
 
 import com.example.profiles.core.EventClock;
-import com.example.profiles.core.ProfileKeys;
-import com.example.profiles.core.ProfileScript;
+import com.example.profiles.store.ProfileKeys;
+import com.example.profiles.store.ProfileScript;
 import com.example.profiles.core.ProfileSettings;
-import com.example.profiles.core.ProfileStore;
+import com.example.profiles.store.ProfileStore;
 import com.example.profiles.freshness.FreshnessIndex;
 import com.example.profiles.freshness.FreshnessSettings;
 

@@ -7,6 +7,9 @@ import java.time.Duration;
 
 import org.junit.jupiter.api.Test;
 
+import com.example.profiles.store.ProfileStoreTimeoutException;
+import com.example.profiles.store.ProfileStoreUnavailableException;
+
 import io.smallrye.mutiny.CompositeException;
 
 /** Which reason a retried attempt is counted under, from the failure as the store reports it. */

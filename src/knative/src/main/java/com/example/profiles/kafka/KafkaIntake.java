@@ -14,13 +14,13 @@ import jakarta.enterprise.context.ApplicationScoped;
 
 import org.jboss.logging.Logger;
 
-import com.example.profiles.core.Deadline;
+import com.example.profiles.store.Deadline;
 import com.example.profiles.core.EventIntake;
 import com.example.profiles.core.InvalidEventException;
 import com.example.profiles.core.ProfileEventFunction;
 import com.example.profiles.core.ProfileMetrics;
 import com.example.profiles.core.ProfileSettings;
-import com.example.profiles.core.ProfileStoreUnavailableException;
+import com.example.profiles.store.ProfileStoreUnavailableException;
 import com.example.profiles.core.RetryReason;
 import com.example.profiles.freshness.FreshnessIndex;
 import com.example.profiles.freshness.IndexBatch;
@@ -48,7 +48,7 @@ import io.smallrye.reactive.messaging.kafka.api.IncomingKafkaRecordMetadata;
  * <li>applied, duplicate, stale, ignored or erased: done;</li>
  * <li>invalid: copied to the function's dead-letter topic with the reason (done once the broker
  * has the copy);</li>
- * <li>Redis unavailable, late (past its {@link com.example.profiles.core.Deadline}) or moving a
+ * <li>Redis unavailable, late (past its {@link com.example.profiles.store.Deadline}) or moving a
  * cluster slot: retried in place with capped exponential backoff until applied, however long the
  * outage (counted in {@code profile_event_retries_total}, not as failed);</li>
  * <li>anything else (a bug, or an input nobody foresaw): dead-lettered with reason

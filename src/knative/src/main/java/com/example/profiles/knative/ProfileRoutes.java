@@ -5,7 +5,7 @@ import java.util.Map;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 
-import com.example.profiles.core.ProfileStoreUnavailableException;
+import com.example.profiles.store.ProfileStoreUnavailableException;
 import com.example.profiles.core.UserId;
 import com.example.profiles.profile.ProfileReader;
 import com.fasterxml.jackson.core.JsonProcessingException;

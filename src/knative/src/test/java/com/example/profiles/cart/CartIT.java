@@ -29,7 +29,6 @@ import java.util.function.Consumer;
 import java.util.stream.Stream;
 
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
@@ -53,7 +52,6 @@ import io.quarkus.test.junit.QuarkusTest;
  * order independence, the read API, and refusal of invalid changes.
  */
 @QuarkusTest
-@Tag("knative")
 @WithTestResource(RealInfrastructure.class)
 class CartIT {
 

@@ -22,7 +22,6 @@ import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
-import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 import com.example.profiles.testing.CloudEvents;
@@ -45,7 +44,6 @@ import io.restassured.response.ValidatableResponse;
  * TOAST placeholder, long values, a delete with a long {@code before}.
  */
 @QuarkusTest
-@Tag("knative")
 @WithTestResource(RealInfrastructure.class)
 class CapturedChangesIT {
 

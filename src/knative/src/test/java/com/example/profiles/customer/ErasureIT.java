@@ -24,7 +24,6 @@ import java.util.Map;
 import jakarta.inject.Inject;
 
 import org.apache.kafka.clients.producer.RecordMetadata;
-import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 import com.example.profiles.devtools.servers.RedisCommands;
@@ -51,7 +50,6 @@ import io.restassured.response.ValidatableResponse;
  * troublesome order for another, and the two profiles must be the same.
  */
 @QuarkusTest
-@Tag("knative")
 @WithTestResource(RealInfrastructure.class)
 class ErasureIT {
 

@@ -26,7 +26,6 @@ import java.util.logging.LogRecord;
 import java.util.stream.Stream;
 
 import org.junit.jupiter.api.BeforeEach;
-import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -48,7 +47,6 @@ import io.restassured.specification.RequestSpecification;
  * in Redis exactly as they were, and the endpoint goes on applying valid events.
  */
 @QuarkusTest
-@Tag("knative")
 @WithTestResource(RealInfrastructure.class)
 class HttpBinaryHostileInputIT {
 

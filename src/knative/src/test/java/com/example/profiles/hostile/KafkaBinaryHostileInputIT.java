@@ -10,7 +10,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
-import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 import com.example.profiles.devtools.servers.RedisCommands;
@@ -30,7 +29,6 @@ import io.quarkus.test.junit.QuarkusTest;
  * and the users' keys in Redis are exactly as they were.
  */
 @QuarkusTest
-@Tag("knative")
 @WithTestResource(RealInfrastructure.class)
 class KafkaBinaryHostileInputIT {
 

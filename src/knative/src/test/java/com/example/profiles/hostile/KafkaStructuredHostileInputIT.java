@@ -15,7 +15,6 @@ import java.util.Base64;
 import java.util.List;
 import java.util.Map;
 
-import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 import com.example.profiles.devtools.servers.RedisCommands;
@@ -36,7 +35,6 @@ import io.quarkus.test.junit.QuarkusTest;
  * HTTP: what a double would have turned into a valid order is refused here too.
  */
 @QuarkusTest
-@Tag("knative")
 @WithTestResource(RealInfrastructure.class)
 class KafkaStructuredHostileInputIT {
 

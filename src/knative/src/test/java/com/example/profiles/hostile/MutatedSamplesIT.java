@@ -21,7 +21,6 @@ import java.util.Set;
 import java.util.TreeMap;
 import java.util.stream.Stream;
 
-import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 import com.example.profiles.devtools.ProjectRoot;
@@ -54,7 +53,6 @@ import io.restassured.RestAssured;
  * Same seed, same variants: a failure names the variant's number to reproduce it.
  */
 @QuarkusTest
-@Tag("knative")
 @WithTestResource(RealInfrastructure.class)
 class MutatedSamplesIT {
 

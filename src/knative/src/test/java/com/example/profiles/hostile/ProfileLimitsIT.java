@@ -9,7 +9,6 @@ import static org.hamcrest.Matchers.hasItem;
 
 import java.util.Map;
 
-import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 import com.example.profiles.devtools.servers.RedisCommands;
@@ -30,7 +29,6 @@ import io.restassured.response.Response;
  * Redis is answered as what it is (500), not as "store unavailable" (503), with nothing written.
  */
 @QuarkusTest
-@Tag("knative")
 @WithTestResource(RealInfrastructure.class)
 class ProfileLimitsIT {
 

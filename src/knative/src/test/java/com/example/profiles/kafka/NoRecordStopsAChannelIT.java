@@ -25,7 +25,6 @@ import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.common.header.Header;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
-import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 import com.example.profiles.testing.Infrastructure;
@@ -46,7 +45,6 @@ import io.quarkus.test.junit.QuarkusTest;
  * Dead letters stay within the producer's limits however long the reason or large the record.
  */
 @QuarkusTest
-@Tag("knative")
 @WithTestResource(RealInfrastructure.class)
 class NoRecordStopsAChannelIT {
 

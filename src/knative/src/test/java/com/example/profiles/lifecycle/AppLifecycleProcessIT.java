@@ -28,7 +28,6 @@ import com.example.profiles.testing.KafkaEvents;
  * group members. Figures (start, stop, takeover times) are printed for the record; the assertions
  * have wide margins, because the machine may be loaded, and still tell the old behaviour apart.
  */
-@Tag("knative")
 @Tag("process") // runs in failsafe, after package (see the module's pom)
 class AppLifecycleProcessIT {
 

@@ -12,7 +12,6 @@ import java.time.Instant;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
-import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 import com.example.profiles.testing.RealInfrastructure;
@@ -22,7 +21,6 @@ import io.quarkus.test.junit.QuarkusTest;
 
 /** Outcomes and freshness at /q/metrics, Redis and Kafka at /q/health. */
 @QuarkusTest
-@Tag("knative")
 @WithTestResource(RealInfrastructure.class)
 class MetricsAndHealthIT {
 

@@ -28,7 +28,6 @@ import java.util.concurrent.TimeUnit;
 
 import org.awaitility.Awaitility;
 import org.junit.jupiter.api.Assumptions;
-import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -56,7 +55,6 @@ import io.restassured.RestAssured;
  * says so in one line and is skipped.
  */
 @QuarkusTest
-@Tag("knative")
 @WithTestResource(RealInfrastructure.class)
 class PrometheusAlertIT {
 

@@ -17,7 +17,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
-import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 import com.example.profiles.testing.ClusterInfrastructure;
@@ -35,7 +34,6 @@ import io.quarkus.test.junit.QuarkusTest;
  * on any node.
  */
 @QuarkusTest
-@Tag("knative")
 @WithTestResource(RealClusterInfrastructure.class)
 class ClusterFunctionsIT {
 

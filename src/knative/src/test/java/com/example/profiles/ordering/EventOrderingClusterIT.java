@@ -2,7 +2,6 @@ package com.example.profiles.ordering;
 
 import java.util.List;
 
-import org.junit.jupiter.api.Tag;
 
 import com.example.profiles.testing.ClusterInfrastructure;
 import com.example.profiles.testing.InjectClusterInfrastructure;
@@ -13,7 +12,6 @@ import io.quarkus.test.junit.QuarkusTest;
 
 /** The generated stream against a real 3-master Redis Cluster: every script stays in one slot. */
 @QuarkusTest
-@Tag("knative")
 @WithTestResource(RealClusterInfrastructure.class)
 class EventOrderingClusterIT extends EventStreamCheck {
 

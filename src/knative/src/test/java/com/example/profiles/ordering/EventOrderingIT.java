@@ -2,7 +2,6 @@ package com.example.profiles.ordering;
 
 import java.util.List;
 
-import org.junit.jupiter.api.Tag;
 
 import com.example.profiles.testing.Infrastructure;
 import com.example.profiles.testing.InjectInfrastructure;
@@ -13,7 +12,6 @@ import io.quarkus.test.junit.QuarkusTest;
 
 /** The generated stream against a single Redis node. */
 @QuarkusTest
-@Tag("knative")
 @WithTestResource(RealInfrastructure.class)
 class EventOrderingIT extends EventStreamCheck {
 

@@ -15,7 +15,6 @@ import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
-import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 import com.example.profiles.testing.Infrastructure;
@@ -33,7 +32,6 @@ import io.quarkus.test.junit.QuarkusTest;
  * Inside the bound, an older event is put in its place.
  */
 @QuarkusTest
-@Tag("knative")
 @WithTestResource(RealInfrastructure.class)
 class LatenessIT {
 

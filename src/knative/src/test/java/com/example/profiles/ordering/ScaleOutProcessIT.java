@@ -55,7 +55,6 @@ import io.quarkus.test.junit.TestProfile;
  * {@code -Dordering.seed=N} repeats a stream.
  */
 @QuarkusTest
-@Tag("knative")
 @Tag("process")
 @TestProfile(ScaleOutProcessIT.OracleOnly.class)
 @WithTestResource(value = RealClusterInfrastructure.class,

@@ -11,7 +11,6 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 
-import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 import com.example.profiles.testing.RealInfrastructure;
@@ -31,7 +30,6 @@ import io.quarkus.test.junit.QuarkusTest;
  * document's schemas: the document cannot drift from the route unnoticed.
  */
 @QuarkusTest
-@Tag("knative")
 @WithTestResource(RealInfrastructure.class)
 class OpenApiIT {
 

@@ -16,7 +16,6 @@ import java.util.Map;
 
 import jakarta.inject.Inject;
 
-import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 import com.example.profiles.testing.RealInfrastructure;
@@ -26,7 +25,6 @@ import io.quarkus.test.junit.QuarkusTest;
 
 /** Reading a profile: as a CloudEvent function and through the in-process Java API. */
 @QuarkusTest
-@Tag("knative")
 @WithTestResource(RealInfrastructure.class)
 class ProfileFunctionIT {
 

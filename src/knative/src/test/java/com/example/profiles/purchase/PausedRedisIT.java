@@ -18,7 +18,6 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 import org.apache.kafka.clients.producer.RecordMetadata;
-import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 import com.example.profiles.testing.Infrastructure;
@@ -41,7 +40,6 @@ import io.restassured.response.Response;
  * event is applied exactly once.
  */
 @QuarkusTest
-@Tag("knative")
 @WithTestResource(RealInfrastructure.class)
 class PausedRedisIT {
 

@@ -19,7 +19,6 @@ import java.util.Map;
 import java.util.function.Consumer;
 import java.util.stream.Stream;
 
-import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
@@ -35,7 +34,6 @@ import io.quarkus.test.junit.QuarkusTest;
 
 /** The purchase function over HTTP CloudEvents (the Knative path), against a real Redis. */
 @QuarkusTest
-@Tag("knative")
 @WithTestResource(RealInfrastructure.class)
 class PurchaseHttpIT {
 

@@ -17,7 +17,6 @@ import java.util.Map;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
-import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 import com.example.profiles.testing.CloudEvents;
@@ -32,7 +31,6 @@ import io.quarkus.test.junit.QuarkusTest;
 
 /** The purchase function fed by its Kafka topic, as in the local runner and long-running deployments. */
 @QuarkusTest
-@Tag("knative")
 @WithTestResource(RealInfrastructure.class)
 class PurchaseKafkaIT {
 

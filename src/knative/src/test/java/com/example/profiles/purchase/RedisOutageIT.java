@@ -23,7 +23,6 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.logging.Level;
 
 import org.apache.kafka.clients.producer.RecordMetadata;
-import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 import com.example.profiles.testing.Infrastructure;
@@ -43,7 +42,6 @@ import io.restassured.RestAssured;
  * which also drops the cached Lua scripts).
  */
 @QuarkusTest
-@Tag("knative")
 @WithTestResource(RealInfrastructure.class)
 class RedisOutageIT {
 

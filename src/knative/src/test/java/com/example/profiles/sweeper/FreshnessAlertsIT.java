@@ -17,7 +17,6 @@ import java.util.Map;
 import jakarta.inject.Inject;
 
 import org.junit.jupiter.api.BeforeEach;
-import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 import com.example.profiles.freshness.LagWindows;
@@ -38,7 +37,6 @@ import io.quarkus.test.junit.QuarkusTest;
  * alerts topic. Redis is emptied first: the conditions are global.
  */
 @QuarkusTest
-@Tag("knative")
 @WithTestResource(RealInfrastructure.class)
 class FreshnessAlertsIT {
 

@@ -21,7 +21,6 @@ import jakarta.inject.Inject;
 
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.junit.jupiter.api.BeforeEach;
-import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 import com.example.profiles.freshness.FreshnessIndex;
@@ -40,7 +39,6 @@ import io.quarkus.test.junit.QuarkusTest;
  * stale count, not the population. Redis is emptied before each test: the sweep is global.
  */
 @QuarkusTest
-@Tag("knative")
 @WithTestResource(RealInfrastructure.class)
 class SweeperIT {
 

@@ -3,7 +3,7 @@ package com.example.profiles.lambda;
 import java.time.Duration;
 import java.util.concurrent.TimeoutException;
 
-import com.example.profiles.core.Deadline;
+import com.example.profiles.store.Deadline;
 
 import io.smallrye.mutiny.Uni;
 

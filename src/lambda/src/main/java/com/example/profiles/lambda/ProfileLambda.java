@@ -4,7 +4,7 @@ import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
-import com.example.profiles.core.ProfileStoreUnavailableException;
+import com.example.profiles.store.ProfileStoreUnavailableException;
 import com.example.profiles.core.UserId;
 import com.example.profiles.profile.ProfileReader;
 import com.fasterxml.jackson.core.JsonProcessingException;

@@ -18,7 +18,7 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.logging.Logger;
 
 import com.amazonaws.services.lambda.runtime.events.KafkaEvent;
-import com.example.profiles.core.PipelinedRedis;
+import com.example.profiles.store.PipelinedRedis;
 import com.example.profiles.profile.ProfileReader;
 import com.fasterxml.jackson.databind.ObjectMapper;
 

@@ -14,7 +14,6 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 import com.example.profiles.testing.CloudEvents;
@@ -30,7 +29,6 @@ import io.quarkus.test.junit.TestProfile;
 
 /** The cart function as a Lambda: the same artifact, exported as cart. */
 @QuarkusTest
-@Tag("lambda")
 @TestProfile(LambdaFunctionProfiles.Cart.class)
 @WithTestResource(RealInfrastructure.class)
 class CartLambdaIT {

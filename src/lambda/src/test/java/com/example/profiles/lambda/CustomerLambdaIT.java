@@ -12,7 +12,6 @@ import java.util.List;
 import java.util.Map;
 
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 import com.example.profiles.testing.CloudEvents;
@@ -34,7 +33,6 @@ import io.quarkus.test.junit.TestProfile;
  * the connector's topic delivers them, with Redis stopped for part of it.
  */
 @QuarkusTest
-@Tag("lambda")
 @TestProfile(LambdaFunctionProfiles.Customer.class)
 @WithTestResource(RealInfrastructure.class)
 class CustomerLambdaIT {

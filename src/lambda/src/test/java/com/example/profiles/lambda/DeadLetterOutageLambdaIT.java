@@ -11,7 +11,6 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 
-import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 import com.example.profiles.testing.Infrastructure;
@@ -29,7 +28,6 @@ import io.quarkus.test.junit.TestProfile;
  * timeout. The Kafka broker is stopped for good here (the next test class gets a new one).
  */
 @QuarkusTest
-@Tag("lambda")
 @TestProfile(LambdaFunctionProfiles.PurchaseWithShortTimeouts.class)
 @WithTestResource(RealInfrastructure.class)
 class DeadLetterOutageLambdaIT {

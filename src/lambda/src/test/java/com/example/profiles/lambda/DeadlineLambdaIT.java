@@ -11,7 +11,6 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 
-import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 import com.example.profiles.testing.Infrastructure;
@@ -32,7 +31,6 @@ import io.quarkus.test.junit.TestProfile;
  * And the lag counts of an invocation are in Redis when it answers.
  */
 @QuarkusTest
-@Tag("lambda")
 @TestProfile(LambdaFunctionProfiles.PurchaseWithShortTimeouts.class)
 @WithTestResource(RealInfrastructure.class)
 class DeadlineLambdaIT {

@@ -5,14 +5,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.util.ArrayList;
 import java.util.List;
 
-import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
 /** The EMF document and the per-invocation summary it is made from, without Quarkus. */
-@Tag("lambda")
 class EmbeddedMetricsWriterTest {
 
     static final ObjectMapper JSON = new ObjectMapper();

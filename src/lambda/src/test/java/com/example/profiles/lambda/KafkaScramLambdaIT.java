@@ -20,7 +20,6 @@ import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.eclipse.microprofile.config.ConfigProvider;
-import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 import com.example.profiles.kafkaclient.KafkaClientSecurity;
@@ -41,7 +40,6 @@ import io.quarkus.test.junit.TestProfile;
  * settings are checked against the same listener as far as a broker without IAM can take them.
  */
 @QuarkusTest
-@Tag("lambda")
 @TestProfile(LambdaFunctionProfiles.Purchase.class)
 @WithTestResource(ScramInfrastructure.class)
 class KafkaScramLambdaIT {

@@ -11,7 +11,6 @@ import java.util.Set;
 import java.util.TreeSet;
 import java.util.stream.Stream;
 
-import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 import com.example.profiles.devtools.FunctionTopics;
@@ -23,7 +22,6 @@ import io.quarkus.funqy.Funq;
  * the function's name; a Lambda whose name no {@code @Funq} method of this binding carries cannot
  * start. So every descriptor needs an entry point here, and every entry point a descriptor.
  */
-@Tag("lambda")
 class LambdaEntryPointsTest {
 
     @Test

@@ -15,7 +15,6 @@ import java.util.List;
 import java.util.Map;
 
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 import com.example.profiles.devtools.servers.RedisCommands;
@@ -37,7 +36,6 @@ import io.quarkus.test.junit.TestProfile;
  * valid records of the batch (one with its data as data_base64) are applied.
  */
 @QuarkusTest
-@Tag("lambda")
 @TestProfile(LambdaFunctionProfiles.Purchase.class)
 @WithTestResource(RealInfrastructure.class)
 class LambdaHostileInputIT {

@@ -37,7 +37,6 @@ import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
-import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.TestMethodOrder;
@@ -76,7 +75,6 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
  * <p>It also measures the JVM start to the first {@code /next} poll and to the first answered
  * invocation, and writes them to {@code target/lambda-runtime-it/startup-figures.txt}.
  */
-@Tag("lambda")
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class LambdaRuntimeIT {

@@ -20,7 +20,6 @@ import java.util.Map;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
-import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 import com.example.profiles.testing.CloudEvents;
@@ -41,7 +40,6 @@ import io.quarkus.test.junit.TestProfile;
  * and a real Kafka broker (the dead-letter topic).
  */
 @QuarkusTest
-@Tag("lambda")
 @TestProfile(LambdaFunctionProfiles.Purchase.class)
 @WithTestResource(RealInfrastructure.class)
 class PurchaseLambdaIT {

@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.time.Instant;
 
-import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 import com.example.profiles.lambda.ScheduleTick.Kind;
@@ -13,7 +12,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
 /** Whatever a schedule delivers to the sweeper is a tick; what it says about itself is read for the log. */
-@Tag("lambda")
 class ScheduleTickTest {
 
     static final ObjectMapper JSON = new ObjectMapper();

@@ -12,7 +12,6 @@ import java.time.temporal.ChronoUnit;
 
 import jakarta.inject.Inject;
 
-import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 import com.example.profiles.cart.CartAction;
@@ -34,7 +33,6 @@ import io.quarkus.test.junit.TestProfile;
  * module configures as well as the "Scheduled Event" envelope of a scheduled EventBridge rule.
  */
 @QuarkusTest
-@Tag("lambda")
 @TestProfile(LambdaFunctionProfiles.Sweeper.class)
 @WithTestResource(RealInfrastructure.class)
 class SweeperLambdaIT {

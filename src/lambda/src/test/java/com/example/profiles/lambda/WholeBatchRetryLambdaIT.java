@@ -11,7 +11,6 @@ import static org.hamcrest.Matchers.not;
 import java.time.Instant;
 import java.util.Map;
 
-import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 import com.example.profiles.testing.Infrastructure;
@@ -29,7 +28,6 @@ import io.quarkus.test.junit.TestProfile;
  * what was applied comes back as duplicates.
  */
 @QuarkusTest
-@Tag("lambda")
 @TestProfile(LambdaFunctionProfiles.PurchaseWithoutPartialResponses.class)
 @WithTestResource(RealInfrastructure.class)
 class WholeBatchRetryLambdaIT {

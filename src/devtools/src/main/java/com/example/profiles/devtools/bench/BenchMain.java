@@ -29,8 +29,8 @@ import org.HdrHistogram.Histogram;
 
 import com.example.profiles.devtools.bench.LoadStream.Event;
 import com.example.profiles.devtools.bench.LoadStream.Kind;
-import com.example.profiles.core.ProfileKeys;
-import com.example.profiles.core.ProfileScript;
+import com.example.profiles.store.ProfileKeys;
+import com.example.profiles.store.ProfileScript;
 import com.example.profiles.freshness.FreshnessIndex;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;

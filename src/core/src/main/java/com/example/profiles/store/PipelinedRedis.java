@@ -1,4 +1,4 @@
-package com.example.profiles.core;
+package com.example.profiles.store;
 
 import java.time.Duration;
 import java.util.Iterator;

@@ -1,4 +1,4 @@
-package com.example.profiles.core;
+package com.example.profiles.store;
 
 /**
  * Redis ran a profile script and the script failed (a Lua error, a command error such as

@@ -1,4 +1,4 @@
-package com.example.profiles.core;
+package com.example.profiles.store;
 
 /**
  * Redis could not be reached or refused the command. The update script either ran entirely or not

@@ -1,4 +1,4 @@
-package com.example.profiles.core;
+package com.example.profiles.store;
 
 import java.time.Duration;
 
@@ -10,8 +10,8 @@ import java.time.Duration;
  * write script is idempotent (a retry finds a duplicate).
  *
  * <p>A binding that knows how long its caller waits (an AWS Lambda invocation's remaining time)
- * passes {@code Deadline.in(remaining minus a margin)} to {@link EventIntake#apply}; everything
- * below uses the same deadline, so the whole event's Redis work ends in time, not each command.
+ * passes {@code Deadline.in(remaining minus a margin)} with the event; everything below uses the
+ * same deadline, so the whole event's Redis work ends in time, not each command.
  */
 public final class Deadline {
 
