@@ -7,7 +7,7 @@
 #   bench/script-cost.sh
 #   BENCH_OPTS='-Dbench.script-cost.events=100000' SKIP_BUILD=1 bench/script-cost.sh
 #   BENCH_OPTS='-Dbench.script-cost.compare=target/old-scripts -Dbench.script-cost.rounds=2 -Dbench.script-cost.per-kind=false' bench/script-cost.sh   # A/B in turns
-#   BENCH_OPTS='-Dbench.script-cost.compare=bench/script-floor,bench/script-floor-one-hash -Dbench.script-cost.rounds=2' bench/script-cost.sh   # against the command floors
+#   BENCH_OPTS='-Dbench.script-cost.compare=bench/results/round2/command-floor/scripts/floor,bench/results/round2/command-floor/scripts/floor-one-hash -Dbench.script-cost.rounds=2' bench/script-cost.sh   # against the command floors
 #   BENCH_OPTS='-Dbench.script-cost.redis-config=zset-max-listpack-value=1024' bench/script-cost.sh   # a server setting tried (CONFIG SET)
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."

@@ -5,13 +5,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.TreeMap;
 
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
-import com.example.profiles.devtools.ProjectRoot;
 import com.example.profiles.devtools.bench.LoadStream.Event;
 import com.example.profiles.devtools.servers.RedisServerProcess;
 
@@ -83,46 +81,5 @@ class BenchCommandsTest {
         for (List<String> command : commands) {
             assertThat(redis.call(command.toArray(String[]::new))).startsWith("duplicate ");
         }
-    }
-
-    /**
-     * bench/script-floor stands for the real scripts' commands without their logic (BENCHMARKS.md,
-     * "the command floor"): it must send exactly the commands they send, as many of each, or the
-     * floor it measures is of some other scripts. bench/script-floor-one-hash, a leaner data model's
-     * floor, must apply the same stream without an error.
-     */
-    @Test
-    void theCommandFloorSendsTheSameCommandsAsTheScripts() throws Exception {
-        ScriptCalls calls = new ScriptCalls();
-        long now = System.currentTimeMillis();
-        List<List<String>> commands = new ArrayList<>();
-        for (Event event : new LoadStream(LoadStream.Settings.fromSystemProperties(), 42, "floor").batch(3_000, now)) {
-            commands.add(calls.command(event, now));
-        }
-        Map<String, Long> scripts = commandsSent(calls, Map.of(), commands);
-        Map<String, Long> floor = commandsSent(calls, calls.scriptsFrom(ProjectRoot.path().resolve("bench/script-floor")), commands);
-        assertThat(scripts).containsKeys("zscore", "hmget", "hset", "zadd", "zrange", "pexpire");
-        assertThat(floor).isEqualTo(scripts);
-        assertThat(commandsSent(calls, calls.scriptsFrom(ProjectRoot.path().resolve("bench/script-floor-one-hash")), commands))
-                .containsKeys("zadd", "hmget", "hset").doesNotContainKeys("zscore", "zrange");
-    }
-
-    /** Calls per Redis command (the scripts' own commands) for the stream through a variant of the scripts. */
-    private static Map<String, Long> commandsSent(ScriptCalls calls, Map<String, String> variant, List<List<String>> commands) throws Exception {
-        redis.call("FLUSHALL");
-        for (String source : calls.scripts(variant)) {
-            redis.call("SCRIPT", "LOAD", source);
-        }
-        redis.call("CONFIG", "RESETSTAT");
-        for (List<String> command : calls.using(variant, commands)) {
-            assertThat(redis.call(command.toArray(String[]::new))).matches("(applied|duplicate|stale) .*");
-        }
-        Map<String, Long> sent = new TreeMap<>();
-        BenchMain.commandStatFields(redis).forEach((name, fields) -> {
-            if (!List.of("evalsha", "info", "config|resetstat").contains(name)) {
-                sent.put(name, Long.parseLong(fields.get("calls")));
-            }
-        });
-        return sent;
     }
 }
