@@ -28,6 +28,7 @@ import com.example.profiles.devtools.servers.RedisCommands;
 import com.example.profiles.testing.Infrastructure;
 import com.example.profiles.testing.InjectInfrastructure;
 import com.example.profiles.testing.KafkaEvents;
+import com.example.profiles.testing.LongTest;
 import com.example.profiles.testing.RealInfrastructure;
 import com.example.profiles.testing.RedisSnapshot;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -52,6 +53,7 @@ import io.restassured.RestAssured;
  * </ul>
  * Same seed, same variants: a failure names the variant's number to reproduce it.
  */
+@LongTest
 @QuarkusTest
 @WithTestResource(RealInfrastructure.class)
 class MutatedSamplesIT {

@@ -20,6 +20,7 @@ import com.example.profiles.devtools.servers.KafkaBroker;
 import com.example.profiles.devtools.servers.RedisCommands;
 import com.example.profiles.devtools.servers.RedisServerProcess;
 import com.example.profiles.testing.KafkaEvents;
+import com.example.profiles.testing.LongTest;
 
 /**
  * The application's life as a process, against one real Redis and one real Kafka broker: the
@@ -28,6 +29,7 @@ import com.example.profiles.testing.KafkaEvents;
  * group members. Figures (start, stop, takeover times) are printed for the record; the assertions
  * have wide margins, because the machine may be loaded, and still tell the old behaviour apart.
  */
+@LongTest
 @Tag("process") // runs in failsafe, after package (see the module's pom)
 class AppLifecycleProcessIT {
 

@@ -32,6 +32,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import com.example.profiles.devtools.ProjectRoot;
+import com.example.profiles.testing.LongTest;
 import com.example.profiles.testing.RealInfrastructure;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -54,6 +55,7 @@ import io.restassured.RestAssured;
  * the real durations). Scrape and evaluation every second. Without the prometheus binary the test
  * says so in one line and is skipped.
  */
+@LongTest
 @QuarkusTest
 @WithTestResource(RealInfrastructure.class)
 class PrometheusAlertIT {

@@ -19,11 +19,12 @@ import java.util.Map;
 
 import org.junit.jupiter.api.Test;
 
+import com.example.profiles.devtools.servers.RedisCommands;
 import com.example.profiles.testing.ClusterInfrastructure;
 import com.example.profiles.testing.InjectClusterInfrastructure;
 import com.example.profiles.testing.KafkaEvents;
+import com.example.profiles.testing.LongTest;
 import com.example.profiles.testing.RealClusterInfrastructure;
-import com.example.profiles.devtools.servers.RedisCommands;
 
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
@@ -33,6 +34,7 @@ import io.quarkus.test.junit.QuarkusTest;
  * keys of one slot, scripts reach nodes that never saw them, and an erasure leaves nothing behind
  * on any node.
  */
+@LongTest
 @QuarkusTest
 @WithTestResource(RealClusterInfrastructure.class)
 class ClusterFunctionsIT {

@@ -29,6 +29,7 @@ import com.example.profiles.profile.ProfileReader;
 import com.example.profiles.testing.ClusterInfrastructure;
 import com.example.profiles.testing.ConsumerGroups;
 import com.example.profiles.testing.InjectClusterInfrastructure;
+import com.example.profiles.testing.LongTest;
 import com.example.profiles.testing.RealClusterInfrastructure;
 import com.example.profiles.testing.RealInfrastructure;
 
@@ -54,6 +55,7 @@ import io.quarkus.test.junit.TestProfile;
  * surefire leaves it out.
  * {@code -Dordering.seed=N} repeats a stream.
  */
+@LongTest
 @QuarkusTest
 @Tag("process")
 @TestProfile(ScaleOutProcessIT.OracleOnly.class)

@@ -20,11 +20,12 @@ import java.util.regex.Pattern;
 import org.apache.kafka.clients.producer.RecordMetadata;
 import org.junit.jupiter.api.Test;
 
+import com.example.profiles.devtools.servers.RedisCommands;
 import com.example.profiles.testing.Infrastructure;
 import com.example.profiles.testing.InjectInfrastructure;
 import com.example.profiles.testing.KafkaEvents;
+import com.example.profiles.testing.LongTest;
 import com.example.profiles.testing.RealInfrastructure;
-import com.example.profiles.devtools.servers.RedisCommands;
 
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
@@ -39,6 +40,7 @@ import io.restassured.response.Response;
  * timed out may still run when Redis wakes up; the retry is then a duplicate, and either way the
  * event is applied exactly once.
  */
+@LongTest
 @QuarkusTest
 @WithTestResource(RealInfrastructure.class)
 class PausedRedisIT {

@@ -25,12 +25,13 @@ import java.util.logging.Level;
 import org.apache.kafka.clients.producer.RecordMetadata;
 import org.junit.jupiter.api.Test;
 
+import com.example.profiles.devtools.servers.RedisCommands;
 import com.example.profiles.testing.Infrastructure;
 import com.example.profiles.testing.InjectInfrastructure;
 import com.example.profiles.testing.KafkaEvents;
 import com.example.profiles.testing.LogCapture;
+import com.example.profiles.testing.LongTest;
 import com.example.profiles.testing.RealInfrastructure;
-import com.example.profiles.devtools.servers.RedisCommands;
 
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
@@ -41,6 +42,7 @@ import io.restassured.RestAssured;
  * stopped and started again on the same port (empty, as after a failover without persistence,
  * which also drops the cached Lua scripts).
  */
+@LongTest
 @QuarkusTest
 @WithTestResource(RealInfrastructure.class)
 class RedisOutageIT {

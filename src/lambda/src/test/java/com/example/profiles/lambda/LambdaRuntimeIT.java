@@ -41,17 +41,18 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.TestMethodOrder;
 
+import com.example.profiles.devtools.FunctionTopics;
 import com.example.profiles.devtools.ProjectRoot;
+import com.example.profiles.devtools.servers.KafkaBroker;
+import com.example.profiles.devtools.servers.RedisCommands;
+import com.example.profiles.devtools.servers.RedisServerProcess;
+import com.example.profiles.devtools.servers.TestTls;
 import com.example.profiles.lambda.RuntimeApiServer.Answer;
 import com.example.profiles.testing.CloudEvents;
 import com.example.profiles.testing.Fixtures;
-import com.example.profiles.devtools.FunctionTopics;
-import com.example.profiles.devtools.servers.KafkaBroker;
 import com.example.profiles.testing.KafkaEvents;
-import com.example.profiles.devtools.servers.RedisCommands;
-import com.example.profiles.devtools.servers.RedisServerProcess;
+import com.example.profiles.testing.LongTest;
 import com.example.profiles.testing.TerraformModule;
-import com.example.profiles.devtools.servers.TestTls;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
@@ -75,6 +76,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
  * <p>It also measures the JVM start to the first {@code /next} poll and to the first answered
  * invocation, and writes them to {@code target/lambda-runtime-it/startup-figures.txt}.
  */
+@LongTest
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class LambdaRuntimeIT {
