@@ -2,6 +2,8 @@ package com.example.profiles.customer;
 
 import java.util.HashMap;
 import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 import com.fasterxml.jackson.databind.JsonNode;
 
@@ -16,9 +18,33 @@ import io.quarkus.runtime.annotations.RegisterForReflection;
 @RegisterForReflection
 public record ColumnType(String type, String name, Integer scale) {
 
+    private static final Pattern DECIMAL_HINT = Pattern.compile("(?:decimal|" + Pattern.quote(DebeziumValues.DECIMAL) + ")\\((\\d{1,3})\\)");
+
     /** A logical type named without a schema (profiles.customer.column-types, for schemaless JSON). */
     public static ColumnType named(String name) {
         return new ColumnType(null, name, null);
+    }
+
+    /**
+     * The type a {@code profiles.customer.column-types} entry declares. A Kafka Connect Decimal
+     * (Debezium's default {@code decimal.handling.mode=precise}) is sent without a schema as the
+     * base64 of its unscaled value, which only its scale turns back into a number, so it is declared
+     * with the scale: {@code decimal(2)} (or {@code org.apache.kafka.connect.data.Decimal(2)}). A
+     * Decimal declared without its scale would be stored as base64 text looking like a value: it is
+     * refused at start.
+     */
+    static ColumnType declared(String column, String hint) {
+        String trimmed = hint.strip();
+        Matcher decimal = DECIMAL_HINT.matcher(trimmed);
+        if (decimal.matches()) {
+            return new ColumnType("bytes", DebeziumValues.DECIMAL, Integer.valueOf(decimal.group(1)));
+        }
+        if (trimmed.equalsIgnoreCase("decimal") || trimmed.startsWith(DebeziumValues.DECIMAL) || trimmed.startsWith("decimal(")) {
+            throw new IllegalStateException("profiles.customer.column-types." + column + "=" + trimmed
+                    + ": declare a decimal with its scale, e.g. decimal(2): without a schema, Debezium sends a Decimal as"
+                    + " the base64 of its unscaled value, which only the scale turns back into the number");
+        }
+        return named(trimmed);
     }
 
     /**

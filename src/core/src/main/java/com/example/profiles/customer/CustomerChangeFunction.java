@@ -216,8 +216,7 @@ public class CustomerChangeFunction implements ProfileEventFunction<DebeziumChan
         if (type != null) {
             return type;
         }
-        String hint = settings.columnTypes().get(column);
-        return hint == null ? null : ColumnType.named(hint);
+        return columns.declaredType(column);
     }
 
     /** A value too long to keep: counted and logged by column, never with the value. */

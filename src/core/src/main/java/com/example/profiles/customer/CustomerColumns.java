@@ -12,7 +12,8 @@ import io.quarkus.runtime.Startup;
 
 /**
  * Which column of the customers table becomes which attribute: the allow-list
- * ({@code profiles.customer.columns}) and the hashed columns, both matched case-insensitively.
+ * ({@code profiles.customer.columns}) and the hashed columns, both matched case-insensitively; and
+ * the types declared for schemaless JSON ({@code profiles.customer.column-types}).
  * Checked at start: a name that could overwrite the profile's own customer fields, or a clear-text
  * column named like a hashed column's hash ({@code email_hash}), stops the application.
  */
@@ -28,6 +29,8 @@ public class CustomerColumns {
     }
 
     private final Map<String, Attribute> byLowerCaseColumn = new HashMap<>();
+    /** profiles.customer.column-types, read at start: a declaration that cannot be used stops the application. */
+    private final Map<String, ColumnType> declaredTypes = new HashMap<>();
     private final String idColumn;
 
     public CustomerColumns(CustomerSettings settings) {
@@ -43,6 +46,7 @@ public class CustomerColumns {
             }
             add(column, new Attribute(column.strip(), false));
         }
+        settings.columnTypes().forEach((column, hint) -> declaredTypes.put(column, ColumnType.declared(column, hint)));
         for (Attribute attribute : byLowerCaseColumn.values()) {
             String lower = attribute.name().toLowerCase(Locale.ROOT);
             if (!attribute.hashed() && byLowerCaseColumn.values().stream()
@@ -73,6 +77,11 @@ public class CustomerColumns {
     public Attribute of(String column) {
         Attribute attribute = byLowerCaseColumn.get(column);
         return attribute != null ? attribute : byLowerCaseColumn.get(column.toLowerCase(Locale.ROOT));
+    }
+
+    /** The type profiles.customer.column-types declares for a column of schemaless JSON, or null. */
+    ColumnType declaredType(String column) {
+        return declaredTypes.get(column);
     }
 
     List<Attribute> all() {

@@ -12,7 +12,11 @@ import org.junit.jupiter.api.Test;
 class CustomerColumnsTest {
 
     /** The settings as configuration would give them. */
-    record Settings(List<String> columns, List<String> hashedColumns) implements CustomerSettings {
+    record Settings(List<String> columns, List<String> hashedColumns, Map<String, String> columnTypes) implements CustomerSettings {
+        Settings(List<String> columns, List<String> hashedColumns) {
+            this(columns, hashedColumns, Map.of());
+        }
+
         public String table() {
             return "customers";
         }
@@ -39,10 +43,6 @@ class CustomerColumnsTest {
 
         public String unavailableValuePlaceholder() {
             return "__debezium_unavailable_value";
-        }
-
-        public Map<String, String> columnTypes() {
-            return Map.of();
         }
     }
 
@@ -75,5 +75,28 @@ class CustomerColumnsTest {
                 .isInstanceOf(IllegalStateException.class).hasMessageContaining("id column");
         assertThatThrownBy(() -> new CustomerColumns(new Settings(List.of("first name"), List.of("email"))))
                 .isInstanceOf(IllegalStateException.class).hasMessageContaining("letters, digits");
+    }
+
+    @Test
+    void aDecimalOfSchemalessJsonIsDeclaredWithItsScale() {
+        CustomerColumns columns = new CustomerColumns(new Settings(List.of("credit_limit", "balance", "birth_date"), List.of("email"),
+                Map.of("credit_limit", "decimal(2)", "balance", DebeziumValues.DECIMAL + "(0)", "birth_date", "io.debezium.time.Date")));
+        assertThat(columns.declaredType("credit_limit")).isEqualTo(new ColumnType("bytes", DebeziumValues.DECIMAL, 2));
+        assertThat(columns.declaredType("balance")).isEqualTo(new ColumnType("bytes", DebeziumValues.DECIMAL, 0));
+        assertThat(columns.declaredType("birth_date")).isEqualTo(ColumnType.named("io.debezium.time.Date"));
+        assertThat(columns.declaredType("tier")).isNull();
+        // Debezium's precise mode without a schema: "DxjE" is the unscaled 989380, at scale 2 the number 9893.80.
+        assertThat(new DebeziumValues("__debezium_unavailable_value").text("after.credit_limit",
+                com.fasterxml.jackson.databind.node.JsonNodeFactory.instance.textNode("DxjE"), columns.declaredType("credit_limit")))
+                .isEqualTo("9893.80");
+    }
+
+    @Test
+    void aDecimalDeclaredWithoutItsScaleStopsTheStart() {
+        for (String hint : List.of("decimal", "DECIMAL", DebeziumValues.DECIMAL, "decimal()", "decimal(two)")) {
+            assertThatThrownBy(() -> new CustomerColumns(new Settings(List.of("credit_limit"), List.of("email"), Map.of("credit_limit", hint))))
+                    .as(hint).isInstanceOf(IllegalStateException.class)
+                    .hasMessageContaining("profiles.customer.column-types.credit_limit").hasMessageContaining("decimal(2)");
+        }
     }
 }

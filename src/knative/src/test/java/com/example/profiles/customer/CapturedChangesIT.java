@@ -226,8 +226,8 @@ class CapturedChangesIT {
         assertThat(attributes(user)).containsEntry("city", "Bergen").containsEntry("tier", "silver")
                 .containsEntry("updated_at", "2026-11-26T10:30:38.795293Z");
 
-        // precise mode without a schema: nothing says the text is a Decimal, it is stored as sent
-        // (the README tells users of schemaless JSON to set decimal.handling.mode=string).
+        // precise mode without a schema and without a declared type: nothing says the text is a
+        // Decimal, so it is text (declaring the column decimal(2) stores the number: SchemalessDecimalIT).
         String schemaless = uniqueId();
         post(connect("decimal-no-schema.json", schemaless)).statusCode(200);
         assertThat(attributes(schemaless)).containsEntry("credit_limit", "DxjE")
