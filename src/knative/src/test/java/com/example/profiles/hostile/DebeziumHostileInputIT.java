@@ -30,7 +30,7 @@ import io.quarkus.test.junit.QuarkusTest;
  * and commit times that are not numbers, out of range or outside the time window, ids and names
  * with control characters. Every one is dead-lettered with a bounded one-line reason naming its
  * field, none stops the channel, and the customer's profile in Redis is exactly as it was.
- * (Debezium's logical types are issue #11's.)
+ * (Debezium's logical types are CapturedChangesIT's.)
  */
 @QuarkusTest
 @WithTestResource(RealInfrastructure.class)

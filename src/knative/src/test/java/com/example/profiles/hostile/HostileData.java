@@ -6,7 +6,7 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * The hostile event data named in issue #10, the same on every CloudEvents channel (HTTP binary
+ * The hostile event data, the same on every CloudEvents channel (HTTP binary
  * and structured, Kafka binary and structured): absurd magnitudes, amounts that would overflow,
  * times outside the window or not times at all, duplicate keys, control characters and unpaired
  * surrogates in ids, data of the wrong shape. Each is refused as invalid and names its field.

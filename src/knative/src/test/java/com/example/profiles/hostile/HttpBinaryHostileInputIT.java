@@ -43,7 +43,7 @@ import io.restassured.specification.RequestSpecification;
 
 /**
  * Hostile input over HTTP in binary mode ({@code ce-*} headers, the data as the body): every input
- * issue #10 names gets a clear 4xx with the JSON error body, never a 5xx, leaves the user's keys
+ * of HostileData gets a clear 4xx with the JSON error body, never a 5xx, leaves the user's keys
  * in Redis exactly as they were, and the endpoint goes on applying valid events.
  */
 @QuarkusTest

@@ -34,7 +34,7 @@ import io.restassured.response.Response;
 
 /**
  * Hostile input over HTTP in structured mode ({@code application/cloudevents+json}, the whole
- * event as one JSON document): every input issue #10 names gets a clear 4xx with the JSON error
+ * event as one JSON document): every input of HostileData gets a clear 4xx with the JSON error
  * body, never a 5xx, leaves the user's keys in Redis exactly as they were, and the endpoint goes
  * on applying valid events.
  */

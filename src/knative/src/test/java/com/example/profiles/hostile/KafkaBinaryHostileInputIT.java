@@ -24,7 +24,7 @@ import io.quarkus.test.junit.QuarkusTest;
 
 /**
  * Hostile input on the purchase and cart topics in binary mode ({@code ce_*} headers, the data as
- * the value): every input issue #10 names is dead-lettered with a bounded one-line reason naming
+ * the value): every input of HostileData is dead-lettered with a bounded one-line reason naming
  * its field, none stops the channel (a valid record behind them is applied, readiness stays UP),
  * and the users' keys in Redis are exactly as they were.
  */

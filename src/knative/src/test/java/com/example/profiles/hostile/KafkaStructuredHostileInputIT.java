@@ -30,7 +30,7 @@ import io.quarkus.test.junit.QuarkusTest;
 /**
  * Hostile input on the purchase and cart topics in structured mode (the whole CloudEvent as the
  * value, {@code content-type: application/cloudevents+json}, or no header at all): every input
- * issue #10 names is dead-lettered with a bounded one-line reason naming its field, none stops the
+ * of HostileData is dead-lettered with a bounded one-line reason naming its field, none stops the
  * channel, the users' keys in Redis are exactly as they were. Amounts are read exactly, as over
  * HTTP: what a double would have turned into a valid order is refused here too.
  */
