@@ -42,8 +42,12 @@ class DocsTest {
     static final int README_MAX_LINES = 250;
     static final int BENCHMARKS_MAX_LINES = 200;
 
-    /** {@code [text](target)} and {@code ![alt](target "title")}; the target without its title. */
-    static final Pattern LINK = Pattern.compile("\\[(?:[^\\[\\]]|\\[[^\\]]*\\])*\\]\\(\\s*<?([^)\\s>]+)>?(?:\\s+\"[^\"]*\")?\\s*\\)");
+    /**
+     * {@code [text](target)} and {@code ![alt](target "title")}; the target without its title. The
+     * text is matched in runs ({@code ++}), not a character per repetition: a '[' that never closes
+     * (an interval such as [since, until)) would otherwise recurse over the rest of the file.
+     */
+    static final Pattern LINK = Pattern.compile("\\[(?:[^\\[\\]]++|\\[[^\\]]*+\\])*+\\]\\(\\s*<?([^)\\s>]+)>?(?:\\s+\"[^\"]*\")?\\s*\\)");
 
     /** An inline code span (fenced blocks are taken out first). */
     static final Pattern CODE_SPAN = Pattern.compile("`([^`\\n]+)`");
