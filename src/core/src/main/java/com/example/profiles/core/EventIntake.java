@@ -1,9 +1,6 @@
 package com.example.profiles.core;
 
-import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicLong;
+import java.time.Duration;
 import java.util.function.Supplier;
 
 import jakarta.enterprise.context.ApplicationScoped;
@@ -27,8 +24,6 @@ import io.smallrye.mutiny.Uni;
 public class EventIntake {
 
     private static final Logger LOG = Logger.getLogger(EventIntake.class);
-    /** A store outage fails every attempt of every event: one warning per function and trigger this often. */
-    private static final long STORE_WARNING_EVERY_NANOS = TimeUnit.SECONDS.toNanos(10);
 
     /** Decoded CloudEvent data with its attributes. */
     public record Decoded<T>(T data, EventMeta meta) {
@@ -39,8 +34,8 @@ public class EventIntake {
     private final ProfileMetrics metrics;
     private final ProfileSettings settings;
     private final EventClock clock;
-    /** function/trigger -> {next time a store warning may be logged, failures not logged since} */
-    private final Map<String, AtomicLong[]> storeWarnings = new ConcurrentHashMap<>();
+    /** A store outage fails every attempt of every event: one warning per function and trigger this often. */
+    private final LogThrottle storeWarnings = new LogThrottle(Duration.ofSeconds(10));
 
     public EventIntake(EventValidation validation, ProfileUpdater updater, ProfileMetrics metrics, ProfileSettings settings, EventClock clock) {
         this.validation = validation;
@@ -117,15 +112,10 @@ public class EventIntake {
     }
 
     private void warnStoreUnavailable(String function, String trigger, Throwable failure) {
-        AtomicLong[] state = storeWarnings.computeIfAbsent(function + '/' + trigger, k -> new AtomicLong[] { new AtomicLong(), new AtomicLong() });
-        long now = System.nanoTime();
-        long next = state[0].get();
-        if (now - next >= 0 && state[0].compareAndSet(next, now + STORE_WARNING_EVERY_NANOS)) {
-            long suppressed = state[1].getAndSet(0);
+        long heldBack = storeWarnings.due(function + '/' + trigger);
+        if (heldBack != LogThrottle.HELD_BACK) {
             LOG.warnf("%s events via %s cannot be applied now and will be retried: %s%s", function, trigger, failure.getMessage(),
-                    suppressed == 0 ? "" : " (" + suppressed + " more such failures in the last " + TimeUnit.NANOSECONDS.toSeconds(STORE_WARNING_EVERY_NANOS) + " s)");
-        } else {
-            state[1].incrementAndGet();
+                    heldBack == 0 ? "" : " (" + heldBack + " more such failures in the last " + storeWarnings.periodSeconds() + " s)");
         }
     }
 }

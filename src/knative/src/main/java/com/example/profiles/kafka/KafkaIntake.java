@@ -2,13 +2,10 @@ package com.example.profiles.kafka;
 
 import java.time.Duration;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.atomic.AtomicLong;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
@@ -17,6 +14,7 @@ import org.jboss.logging.Logger;
 import com.example.profiles.store.Deadline;
 import com.example.profiles.core.EventIntake;
 import com.example.profiles.core.InvalidEventException;
+import com.example.profiles.core.LogThrottle;
 import com.example.profiles.core.ProfileEventFunction;
 import com.example.profiles.core.ProfileMetrics;
 import com.example.profiles.core.ProfileSettings;
@@ -76,7 +74,6 @@ public class KafkaIntake implements InFlightWork {
 
     static final String TRIGGER = "kafka";
     private static final Logger LOG = Logger.getLogger(KafkaIntake.class);
-    private static final long DEAD_LETTER_WARNING_EVERY_NANOS = TimeUnit.SECONDS.toNanos(10);
 
     private final EventIntake intake;
     private final CloudEventDecoder decoder;
@@ -92,7 +89,8 @@ public class KafkaIntake implements InFlightWork {
     private volatile boolean stopping;
     private final AtomicInteger batchesInFlight = new AtomicInteger();
     private final Object drained = new Object();
-    private final Map<String, AtomicLong> nextDeadLetterWarning = new ConcurrentHashMap<>();
+    /** A dead-letter topic that does not answer fails every retry: one warning per function this often. */
+    private final LogThrottle deadLetterWarnings = new LogThrottle(Duration.ofSeconds(10));
 
     public KafkaIntake(EventIntake intake, CloudEventDecoder decoder, DeadLetterPublisher deadLetters, ProfileSettings settings,
             FreshnessIndex freshness, ProfileMetrics metrics) {
@@ -193,10 +191,7 @@ public class KafkaIntake implements InFlightWork {
     private Uni<Void> deadLetter(ProfileEventFunction<?> function, SourceRecord source, java.util.function.Supplier<Uni<Void>> send) {
         return backoff.untilDone(send, failure -> !(failure instanceof Backoff.Abandoned), failure -> {
             retried(function, RetryReason.DEAD_LETTER_UNAVAILABLE);
-            AtomicLong next = nextDeadLetterWarning.computeIfAbsent(function.name(), k -> new AtomicLong());
-            long now = System.nanoTime();
-            long due = next.get();
-            if (now - due >= 0 && next.compareAndSet(due, now + DEAD_LETTER_WARNING_EVERY_NANOS)) {
+            if (deadLetterWarnings.due(function.name()) != LogThrottle.HELD_BACK) {
                 LOG.warnf("%s: the dead-letter copy of record %s was not acknowledged (%s); retrying in place", function.name(),
                         source.coordinates(), failure.toString());
             }

@@ -1,6 +1,7 @@
 package com.example.profiles.knative;
 
 import java.io.IOException;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -21,21 +22,19 @@ import com.example.profiles.intake.CloudEventEnvelope;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import io.vertx.core.MultiMap;
-import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
-import io.vertx.ext.web.impl.RoutingContextInternal;
 
 /**
  * Looks at every request to a CloudEvents endpoint before Funqy does, and answers each one that is
  * not a well-formed CloudEvent for one of our functions with a clear 4xx and the JSON error body
  * ({@link HttpErrors#respond}). Funqy would answer many of them 500 (which a Knative Trigger
- * retries as if we were down), 404 with an empty body (retried too), or 406. The endpoints:
+ * retries as if we were down), 404 with an empty body (retried too), or 406, and it reads a
+ * structured event's attributes as text, so a number would pass for an id. The endpoints:
  * {@code /} (where Knative delivers) and the event functions' own paths ({@code /purchase},
  * {@code /cart}, {@code /customer}), which take the same CloudEvents and nothing else; a
  * CloudEvent posted to another function's path ({@code /profile}, {@code /sweeper}) is checked the
@@ -47,14 +46,18 @@ import io.vertx.ext.web.impl.RoutingContextInternal;
  * ({@link CloudEventEnvelope}: the same rules as on Kafka; 400); the type (one of our functions',
  * and on a function's path that function's; 400, with one WARN line per unknown type and minute at
  * most); data present (400, or 200 IGNORED for a function that takes an empty event as a
- * tombstone). A structured event whose JSON data came as {@code data_base64}, or with an optional
- * attribute set to null, is handed to Funqy as Funqy reads one ({@link #normalizeForFunqy}).
+ * tombstone). What comes after the attributes (the time window, the function's own type, the data)
+ * is {@link com.example.profiles.core.EventIntake}'s, as on every channel.
+ * <p>
+ * A binary-mode event is decided from its headers; its body is read once, by Funqy, as the data.
+ * A structured event has to be read to be checked, and Funqy cannot be handed an event already
+ * read (short of Vert.x internals), so it reads the body again to bind the data. What Funqy would
+ * read otherwise than CloudEventEnvelope (JSON data as {@code data_base64}, a null {@code time} or
+ * {@code datacontenttype}, one not written {@code application/json}) is refused with a 400 that
+ * says what to send instead, rather than rewritten for Funqy, which would take those internals too.
  */
 @ApplicationScoped
 public class CloudEventScreen {
-
-    /** Optional attributes Funqy reads, which may come as JSON null meaning absent. */
-    private static final List<String> NULLABLE = List.of("time", "datacontenttype", "data_base64", "subject", "dataschema");
 
     private final ObjectMapper mapper;
     private final HttpErrors errors;
@@ -174,41 +177,34 @@ public class CloudEventScreen {
             noData(ctx, event.type(), event.id());
             return;
         }
-        normalizeForFunqy(ctx, (ObjectNode) document, event);
+        List<Violation> unreadable = funqyReadsOtherwise(document);
+        if (!unreadable.isEmpty()) {
+            throw new InvalidEventException(unreadable);
+        }
         ctx.next();
     }
 
     /**
-     * Hands Funqy the event as it reads one: JSON data in {@code data} (not {@code data_base64}),
-     * and no optional attribute set to JSON null, which CloudEventEnvelope (as on Kafka) takes as
-     * absent but Funqy would read as the text "null". Only rewritten when needed.
+     * What Funqy would read otherwise than CloudEventEnvelope (and Kafka) do: it binds only
+     * {@code data}, reads a JSON null {@code time} or {@code datacontenttype} as the text "null",
+     * and takes the data as JSON only when {@code datacontenttype} starts with
+     * {@code application/json} exactly. Other null attributes Funqy leaves alone.
      */
-    private void normalizeForFunqy(RoutingContext ctx, ObjectNode document, CloudEventEnvelope event) {
-        boolean base64 = document.hasNonNull("data_base64");
-        List<String> nulls = NULLABLE.stream().filter(name -> document.has(name) && document.get(name).isNull()).toList();
+    private static List<Violation> funqyReadsOtherwise(JsonNode document) {
+        List<Violation> problems = new ArrayList<>(0);
+        if (document.hasNonNull("data_base64")) {
+            problems.add(new Violation("data_base64", "is not taken over HTTP: send the JSON data itself as data"));
+        }
+        for (String attribute : List.of("time", "datacontenttype")) {
+            if (document.has(attribute) && document.get(attribute).isNull()) {
+                problems.add(new Violation(attribute, "is null: leave out an attribute that has no value"));
+            }
+        }
         JsonNode contentType = document.get("datacontenttype");
-        boolean spelledOtherwise = contentType != null && contentType.isTextual() && !contentType.textValue().startsWith("application/json");
-        if (!base64 && nulls.isEmpty() && !spelledOtherwise) {
-            return;
+        if (contentType != null && contentType.isTextual() && !contentType.textValue().startsWith("application/json")) {
+            problems.add(new Violation("datacontenttype", "must be written application/json, in lower case (parameters may follow a ';')"));
         }
-        ObjectNode plain = document.deepCopy();
-        plain.remove(nulls);
-        if (spelledOtherwise) {
-            plain.put("datacontenttype", "application/json"); // Funqy compares it case-sensitively, parameters after
-        }
-        if (base64) {
-            plain.remove("data_base64");
-            plain.set("data", event.data());
-        }
-        if (!(ctx instanceof RoutingContextInternal internal)) {
-            throw new InvalidEventException(base64 ? "data_base64" : "event", "is not taken here: send the JSON data as data, leave out"
-                    + " attributes you do not set, and write datacontenttype as application/json");
-        }
-        try {
-            internal.setBody(Buffer.buffer(mapper.writeValueAsBytes(plain)));
-        } catch (JsonProcessingException e) {
-            throw new InvalidEventException("event", "cannot be read");
-        }
+        return problems;
     }
 
     /** The type must be one of our functions' (on a function's own path: that function's). */

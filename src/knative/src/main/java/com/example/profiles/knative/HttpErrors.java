@@ -1,6 +1,5 @@
 package com.example.profiles.knative;
 
-import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -11,7 +10,6 @@ import jakarta.validation.ConstraintViolationException;
 
 import org.jboss.logging.Logger;
 
-import com.example.profiles.core.EventTime;
 import com.example.profiles.core.InvalidEventException;
 import com.example.profiles.core.JsonProblems;
 import com.example.profiles.core.ProfileLimitExceededException;
@@ -86,10 +84,6 @@ public class HttpErrors {
             }
             if (cause instanceof JsonProcessingException json) {
                 respond(ctx, 400, INVALID, List.of(JsonProblems.violation(json)));
-                return;
-            }
-            if (cause instanceof DateTimeParseException) {
-                respond(ctx, 400, INVALID, List.of(new Violation("time", EventTime.FORMAT)));
                 return;
             }
             if (cause instanceof ProfileNotFoundException notFound) {

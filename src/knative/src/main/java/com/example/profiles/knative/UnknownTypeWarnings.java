@@ -1,10 +1,10 @@
 package com.example.profiles.knative;
 
-import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.atomic.AtomicLong;
+import java.time.Duration;
 
 import org.jboss.logging.Logger;
+
+import com.example.profiles.core.LogThrottle;
 
 /**
  * One WARN line per unknown event type and minute at most: a misrouted Trigger should be seen in
@@ -18,29 +18,12 @@ final class UnknownTypeWarnings {
     static final int MAX_TYPES = 1_000;
     private static final int MAX_LOGGED_LENGTH = 120;
 
-    /** Type to the minute it was last logged in. */
-    private final Map<String, Long> lastLogged = new ConcurrentHashMap<>();
-    private final AtomicLong overflowLoggedMinute = new AtomicLong(-1);
+    private final LogThrottle throttle = new LogThrottle(Duration.ofMinutes(1), MAX_TYPES, () -> LOG.warnf(
+            "Refused CloudEvents of more than %d unknown types this minute (no function takes them); not naming each", MAX_TYPES));
 
     void warn(String type) {
-        long minute = System.currentTimeMillis() / 60_000;
         String shown = printable(type);
-        if (lastLogged.size() >= MAX_TYPES && !lastLogged.containsKey(shown)) {
-            lastLogged.values().removeIf(loggedIn -> loggedIn < minute);
-            if (lastLogged.size() >= MAX_TYPES) {
-                long previous = overflowLoggedMinute.getAndSet(minute);
-                if (previous != minute) {
-                    LOG.warnf("Refused CloudEvents of more than %d unknown types this minute (no function takes them); not naming each", MAX_TYPES);
-                }
-                return;
-            }
-        }
-        boolean[] log = new boolean[1];
-        lastLogged.compute(shown, (key, loggedIn) -> {
-            log[0] = loggedIn == null || loggedIn != minute;
-            return minute;
-        });
-        if (log[0]) {
+        if (throttle.due(shown) != LogThrottle.HELD_BACK) {
             LOG.warnf("Refused CloudEvents of type '%s': no function here takes that type (logged once a minute per type)", shown);
         }
     }

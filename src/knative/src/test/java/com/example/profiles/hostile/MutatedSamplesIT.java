@@ -49,7 +49,9 @@ import io.restassured.RestAssured;
  * before and after each request);</li>
  * <li>on Kafka every replayed variant ends as it did over HTTP: applied ones as duplicates, refused
  * ones as dead letters, with Redis's digest unchanged, and no channel stops (a valid record
- * behind them is applied, readiness stays UP).</li>
+ * behind them is applied, readiness stays UP). Not replayed: what only HTTP refuses, because Funqy
+ * would read it otherwise (a null {@code time}, {@code datacontenttype} not written
+ * {@code application/json}; see CloudEventScreen), which Kafka takes.</li>
  * </ul>
  * Same seed, same variants: a failure names the variant's number to reproduce it.
  */
@@ -63,6 +65,8 @@ class MutatedSamplesIT {
     static final int VARIANTS = Integer.getInteger("mutation.variants", 1000);
     static final Set<Integer> DOCUMENTED = Set.of(200, 400, 405, 415, 422, 503);
     static final List<String> FUNCTIONS = List.of("purchase", "cart", "customer");
+    /** The starts of the messages of what only HTTP refuses (CloudEventScreen). */
+    static final List<String> HTTP_ONLY = List.of("is not taken over HTTP", "is null: leave out an attribute", "must be written application/json");
     static final Map<String, String> TOPIC_OF_TYPE = Map.of(
             HostileData.PURCHASE_TYPE, "commerce.purchase.completed.v1",
             HostileData.CART_TYPE, "commerce.cart.changed.v1");
@@ -133,7 +137,7 @@ class MutatedSamplesIT {
             }
             digest = after;
             String topic = asStructured ? topicFor(document) : null;
-            if (topic != null) {
+            if (topic != null && !refusedOnlyOverHttp(answer)) {
                 structured.add(new Sent(function, n, topic, document.getBytes(StandardCharsets.UTF_8), status));
             }
         }
@@ -281,6 +285,24 @@ class MutatedSamplesIT {
         } catch (IOException e) {
             return false;
         }
+    }
+
+    /** A 400 whose every violation is one the Kafka channel does not have: Funqy would read the event otherwise. */
+    private static boolean refusedOnlyOverHttp(HttpResponse<String> answer) throws IOException {
+        if (answer.statusCode() != 400) {
+            return false;
+        }
+        JsonNode violations = Mutator.JSON.readTree(answer.body()).path("violations");
+        if (violations.isEmpty()) {
+            return false;
+        }
+        for (JsonNode violation : violations) {
+            String message = violation.path("message").asText();
+            if (HTTP_ONLY.stream().noneMatch(message::startsWith)) {
+                return false;
+            }
+        }
+        return true;
     }
 
     private static boolean headerSafe(String value) {
