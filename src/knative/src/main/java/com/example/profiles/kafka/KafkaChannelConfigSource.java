@@ -49,6 +49,9 @@ public class KafkaChannelConfigSource extends MapBackedConfigSource {
         props.put(channel + "key.deserializer", "org.apache.kafka.common.serialization.ByteArrayDeserializer");
         props.put(channel + "value.deserializer", "org.apache.kafka.common.serialization.ByteArrayDeserializer");
         props.put(channel + "auto.offset.reset", "earliest");
+        // Records of an aborted transaction (a dead-letter re-drive killed half-way) are never
+        // seen: only what the re-drive committed, together with its ledger entry, reaches a function.
+        props.put(channel + "isolation.level", "read_committed");
         // Every record ends applied, dead-lettered or retried in place (KafkaIntake), so nothing is
         // ever nacked; were it, stopping beats skipping a record.
         props.put(channel + "failure-strategy", "fail");

@@ -20,6 +20,8 @@ class KafkaChannelConfigSourceTest {
                 .containsEntry("mp.messaging.incoming.purchase.max.poll.records", "500")
                 // no OpenTelemetry SDK: the connector's tracing would only cost start-up and per-record work
                 .containsEntry("mp.messaging.incoming.purchase.tracing-enabled", "false")
+                // only committed re-drives: an aborted one's copies never reach a function
+                .containsEntry("mp.messaging.incoming.purchase.isolation.level", "read_committed")
                 .containsEntry("mp.messaging.incoming.customer.topic", "shop.public.customers")
                 .doesNotContainKey("mp.messaging.incoming.sweeper.topic")
                 .doesNotContainKey("mp.messaging.incoming.profile.topic");
