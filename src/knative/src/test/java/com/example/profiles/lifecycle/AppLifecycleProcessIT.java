@@ -63,8 +63,8 @@ class AppLifecycleProcessIT {
 
     /**
      * Four lifetimes on one consumer group. A clean start logs no ERROR; a SIGTERM while events stream
-     * in stops the application in a few seconds (it took 12-13 s, with dozens of "Client is closed"
-     * errors), also when Redis hangs at that moment (the batch in flight is given up after the drain
+     * in stops the application in a few seconds (a shutdown that does not stop taking work first
+     * takes 12-13 s, with dozens of "Client is closed" errors), also when Redis hangs at that moment (the batch in flight is given up after the drain
      * timeout, uncommitted); after a SIGKILL the replacement consumes within the session timeout; and
      * no event is lost or applied twice: each lifetime takes over from the committed offset.
      */
@@ -128,8 +128,8 @@ class AppLifecycleProcessIT {
             }
 
             // 4. SIGKILL left the dead member in the group: the replacement (dynamic membership)
-            // consumes once its session expires: 10 s now (profiles.kafka.session-timeout), 45 s with
-            // Kafka's default, when a replacement waited about 42 s.
+            // consumes once its session expires: 10 s (profiles.kafka.session-timeout); with Kafka's
+            // default of 45 s a replacement waited about 42 s.
             Duration takeover;
             Duration idleStop;
             try (AppProcess fourth = AppProcess.launch("stop-fourth", env)) {

@@ -17,7 +17,8 @@ import com.example.profiles.devtools.servers.RedisServerProcess;
  * The benchmark's script calls against a real redis-server: every command the driver sends
  * (redis-benchmark's, the sweep's population, ScriptCost's stream) must be one the scripts apply.
  * They are built by the functions' own code; this catches the driver falling behind the scripts'
- * arguments again (issue #10 added three to the prelude and redis-benchmark failed on them).
+ * arguments (an argument the prelude gains but the driver does not send fails every
+ * redis-benchmark call of the limits phase).
  */
 class BenchCommandsTest {
 
