@@ -236,9 +236,9 @@ class AppLifecycleProcessIT {
         return Duration.ofNanos(System.nanoTime() - signalled);
     }
 
-    /** The application's log lines at ERROR level. */
+    /** The application's log lines at ERROR level: its production log is JSON, one object per line. */
     private static List<String> errorLines(PackagedApp app) {
-        return app.output().lines().filter(line -> line.contains(" ERROR ")).toList();
+        return app.output().lines().filter(line -> line.contains("\"level\":\"ERROR\"")).toList();
     }
 
     private static Map<String, String> env(String group) {
