@@ -36,7 +36,7 @@ cat >"$STAND_IN/mvnw" <<EOF
 args=()
 for a in "\$@"; do
   case "\$a" in
-    -Plambda) ;;   # the old single-module profile; the lambda module is always part of the build now
+    -Plambda) ;;   # check.sh asks for the single-module layout's profile; here src/lambda is always built
     *) args+=("\$a") ;;
   esac
 done

@@ -30,9 +30,9 @@ BENCH_TIMEOUT=${BENCH_TIMEOUT:-900}
 # the compiler threads took 40% of the app's CPU during a 20 s drain), bounded metaspace, code
 # cache, direct memory and 256 KB thread stacks, one Netty arena and two Vert.x event loops; the app
 # starts from an AOT cache trained by bench/aot-train.sh (same GC and header options).
-# Java 17: the settings of the round before (160 MB heap, 96 MB young generation) with Quarkus's
-# AppCDS archive. The driver also sets MALLOC_ARENA_MAX=2 for the app and runs it from the jar's
-# folder (the cache and the archive name the jar relative to it). The GC log lands in
+# Java 17 (no AOT cache, no compact headers): a 160 MB heap with a 96 MB young generation, and
+# Quarkus's AppCDS archive. The driver also sets MALLOC_ARENA_MAX=2 for the app and runs it from
+# the jar's folder (the cache and the archive name the jar relative to it). The GC log lands in
 # target/bench/gc.log: the driver replaces {out} with its output folder when it starts the app, and
 # records the options as written here, so no result file names this machine's folders.
 # (Set apart: inside ${APP_JVM_OPTS:-...} the brace of {out} would end the default early.)

@@ -8,8 +8,8 @@ aws_region     = "eu-west-1"
 aws_account_id = "123456789012"
 environment    = "staging"
 
-# "jvm" (java21, SnapStart) deploys the build of `./mvnw -Plambda package`; "native"
-# (provided.al2023) the one of `./mvnw -Pnative,lambda package`. Both write target/function.zip,
+# "jvm" (java21, SnapStart) deploys the build of `./mvnw package -pl src/lambda -am`; "native"
+# (provided.al2023) the one with -Pnative added. Both write src/lambda/target/function.zip,
 # which every function deploys (artifact defaults to it).
 packaging           = "jvm"
 lambda_architecture = "x86_64"

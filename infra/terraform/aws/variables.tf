@@ -52,9 +52,9 @@ variable "tags" {
 variable "packaging" {
   description = <<-EOT
     How the functions are packaged, one choice for all of them:
-    "jvm" - the JVM build (./mvnw -Plambda package): managed runtime java21, handler
+    "jvm" - the JVM build (./mvnw package -pl src/lambda -am): managed runtime java21, handler
     com.example.profiles.lambda.ProfileLambdaHandler::handleRequest, SnapStart on published versions (see snapstart).
-    "native" - the GraalVM native build (./mvnw -Pnative,lambda package): custom runtime provided.al2023, the zip's
+    "native" - the GraalVM native build (./mvnw package -pl src/lambda -am -Pnative): custom runtime provided.al2023, the zip's
     "bootstrap" at its root starts the executable.
   EOT
   type        = string
@@ -78,7 +78,7 @@ variable "snapstart" {
 }
 
 variable "artifact" {
-  description = "The function.zip every function deploys (all functions share one artifact; QUARKUS_FUNQY_EXPORT picks the function). Defaults to target/function.zip of the project root, where both builds write it."
+  description = "The function.zip every function deploys (all functions share one artifact; QUARKUS_FUNQY_EXPORT picks the function). Defaults to src/lambda/target/function.zip, where both builds write it."
   type        = string
   default     = null
 }

@@ -21,7 +21,8 @@ import com.example.profiles.core.ProfileUpdate;
 public class CartFunction implements ProfileEventFunction<CartChanged> {
 
     public static final String NAME = "cart";
-    private static final ProfileScript SCRIPT = ProfileScript.update("cart", "cart-lib");
+    /** The script this function's updates run; public so tools (the benchmark) load and call it without CDI. */
+    public static final ProfileScript SCRIPT = ProfileScript.update("cart", "cart-lib");
 
     private final CurrencyConverter currencies;
     private final EventClock clock;

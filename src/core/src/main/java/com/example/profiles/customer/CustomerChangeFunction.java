@@ -44,7 +44,8 @@ import io.micrometer.core.instrument.MeterRegistry;
 public class CustomerChangeFunction implements ProfileEventFunction<DebeziumChange> {
 
     public static final String NAME = "customer";
-    private static final ProfileScript SCRIPT = ProfileScript.update("customer", "cart-lib", "erasure-lib");
+    /** The script this function's updates run; public so tools (the benchmark) load and call it without CDI. */
+    public static final ProfileScript SCRIPT = ProfileScript.update("customer", "cart-lib", "erasure-lib");
     private static final Logger LOG = Logger.getLogger(CustomerChangeFunction.class);
 
     private final CustomerSettings settings;

@@ -104,7 +104,7 @@ public final class KafkaClientSecurity {
             Class.forName(name, false, KafkaClientSecurity.class.getClassLoader());
         } catch (ClassNotFoundException e) {
             throw new IllegalStateException(AUTH + "=iam needs software.amazon.msk:aws-msk-iam-auth on the class path; "
-                    + "the Lambda build (-Plambda) packages it, the Knative build does not");
+                    + "the Lambda module (src/lambda) packages it, the Knative module does not");
         }
     }
 

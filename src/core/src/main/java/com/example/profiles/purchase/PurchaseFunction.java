@@ -27,7 +27,8 @@ import com.example.profiles.core.ProfileUpdate;
 public class PurchaseFunction implements ProfileEventFunction<PurchaseCompleted> {
 
     public static final String NAME = "purchase";
-    private static final ProfileScript SCRIPT = ProfileScript.update("purchase", "cart-lib");
+    /** The script this function's updates run; public so tools (the benchmark) load and call it without CDI. */
+    public static final ProfileScript SCRIPT = ProfileScript.update("purchase", "cart-lib");
     private static final String LINE = "the line (quantity × unitPrice)";
 
     private final CurrencyConverter currencies;

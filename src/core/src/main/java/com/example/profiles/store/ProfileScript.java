@@ -6,7 +6,9 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.util.ArrayList;
 import java.util.HexFormat;
+import java.util.List;
 
 /**
  * A Lua script from {@code src/main/resources/scripts}. Update scripts are prefixed with
@@ -17,11 +19,13 @@ import java.util.HexFormat;
 public final class ProfileScript {
 
     private final String name;
+    private final List<String> parts;
     private final String source;
     private final String sha;
 
-    private ProfileScript(String name, String source) {
+    private ProfileScript(String name, List<String> parts, String source) {
         this.name = name;
+        this.parts = List.copyOf(parts);
         this.source = source;
         this.sha = sha1(source);
     }
@@ -40,20 +44,31 @@ public final class ProfileScript {
     }
 
     private static ProfileScript composed(String prelude, String name, String... libraries) {
+        List<String> parts = new ArrayList<>(List.of(prelude));
         StringBuilder source = new StringBuilder(read(prelude)).append('\n');
         for (String library : libraries) {
+            parts.add(library);
             source.append(read(library)).append('\n');
         }
-        return new ProfileScript(name, source.append(read(name)).toString());
+        parts.add(name);
+        return new ProfileScript(name, parts, source.append(read(name)).toString());
     }
 
     /** A script used as it is (reads, maintenance). */
     public static ProfileScript plain(String name) {
-        return new ProfileScript(name, read(name));
+        return new ProfileScript(name, List.of(name), read(name));
     }
 
     public String name() {
         return name;
+    }
+
+    /**
+     * The files the source joins, in order, each followed by a line break but the last (e.g.
+     * {@code update-prelude, cart-lib, cart}): for tools that compose another version's files the same way.
+     */
+    public List<String> parts() {
+        return parts;
     }
 
     public String source() {

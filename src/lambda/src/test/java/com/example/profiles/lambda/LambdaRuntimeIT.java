@@ -105,9 +105,9 @@ class LambdaRuntimeIT {
     @BeforeAll
     void setUp() throws IOException {
         Path zip = MODULE.resolve("target/function.zip");
-        assertThat(zip).as("the packaged JVM function.zip (this test runs after `package` with -Plambda)").isRegularFile();
+        assertThat(zip).as("the packaged JVM function.zip (this test runs after the lambda module's `package`)").isRegularFile();
         Path clientDir = MODULE.resolve("target/lambda-runtime-client");
-        assertThat(clientDir).as("the Runtime Interface Client jars (copied by the lambda profile)").isDirectory();
+        assertThat(clientDir).as("the Runtime Interface Client jars (copied by the lambda module's build)").isDirectory();
         try (Stream<Path> jars = Files.list(clientDir)) {
             runtimeClient = jars.filter(p -> p.toString().endsWith(".jar")).sorted().toList();
         }

@@ -82,6 +82,15 @@ final class LoadStream {
         double customerShare() {
             return Math.max(0, 1 - purchaseShare - cartShare);
         }
+
+        /** The share of the stream's events of this kind. */
+        double share(Kind kind) {
+            return switch (kind) {
+                case PURCHASE -> purchaseShare;
+                case CART -> cartShare;
+                case CUSTOMER -> customerShare();
+            };
+        }
     }
 
     private static final String[][] CATALOG = {

@@ -18,7 +18,8 @@ import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * The Redis side: {@code redis-benchmark} runs of the real update scripts (the machine's limit),
- * and a plain RESP client that pipelines many commands (populating a million profiles).
+ * a plain RESP client that pipelines many commands (populating a million profiles), and Redis's
+ * INFO (its pid, memory, and its time per command).
  */
 final class RedisSide {
 
@@ -48,6 +49,51 @@ final class RedisSide {
             }
             return reply.toString().trim();
         }
+    }
+
+    /** One field of an INFO section, e.g. {@code info("server", "process_id")}. */
+    String info(String section, String field) throws IOException {
+        for (String line : call("INFO", section).split("\\r?\\n")) {
+            if (line.startsWith(field + ":")) {
+                return line.substring(field.length() + 1).trim();
+            }
+        }
+        throw new IllegalStateException("no " + field + " in INFO " + section);
+    }
+
+    /** INFO commandstats since the last RESETSTAT: each command's fields (calls, usec, usec_per_call, ...) by its name. */
+    Map<String, Map<String, String>> commandStatFields() throws IOException {
+        Map<String, Map<String, String>> byCommand = new LinkedHashMap<>();
+        for (String line : call("INFO", "commandstats").split("\\r?\\n")) {
+            if (!line.startsWith("cmdstat_")) {
+                continue;
+            }
+            Map<String, String> fields = new LinkedHashMap<>();
+            for (String kv : line.substring(line.indexOf(':') + 1).split(",")) {
+                int eq = kv.indexOf('=');
+                fields.put(kv.substring(0, eq), kv.substring(eq + 1));
+            }
+            byCommand.put(line.substring("cmdstat_".length(), line.indexOf(':')), fields);
+        }
+        return byCommand;
+    }
+
+    /**
+     * Redis's own account of its time per command since the last RESETSTAT: calls, microseconds per
+     * call, and microseconds per event of {@code events}; commands under a nanosecond per event left out.
+     */
+    Map<String, Object> commandStats(long events) throws IOException {
+        Map<String, Object> r = new LinkedHashMap<>();
+        for (Map.Entry<String, Map<String, String>> command : commandStatFields().entrySet()) {
+            Map<String, String> fields = command.getValue();
+            long calls = Long.parseLong(fields.getOrDefault("calls", "0"));
+            long usec = Long.parseLong(fields.getOrDefault("usec", "0"));
+            if (calls == 0 || usec * 1000 < events) {
+                continue;
+            }
+            r.put(command.getKey(), Map.of("calls", calls, "usecPerCall", fields.get("usec_per_call"), "usecPerEvent", Report.round((double) usec / events)));
+        }
+        return r;
     }
 
     /**

@@ -5,9 +5,11 @@ import java.awt.Color;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
+import org.HdrHistogram.Histogram;
 import org.jfree.chart.ChartFactory;
 import org.jfree.chart.ChartUtils;
 import org.jfree.chart.JFreeChart;
@@ -18,17 +20,41 @@ import org.jfree.chart.renderer.xy.XYLineAndShapeRenderer;
 import org.jfree.data.xy.XYSeries;
 import org.jfree.data.xy.XYSeriesCollection;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+
 /** results.json, summary.txt (the log, then each target and ratio) and lag-vs-load.png. */
 final class Report {
 
+    static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+
     private Report() {
+    }
+
+    /** A figure to two decimals. */
+    static double round(double v) {
+        return Math.round(v * 100) / 100.0;
+    }
+
+    /** count, p50, p99, p99.9 and max of a histogram, its values divided by {@code divisor} (e.g. µs to ms). */
+    static Map<String, Object> percentiles(Histogram h, double divisor) {
+        Map<String, Object> p = new LinkedHashMap<>();
+        p.put("count", h.getTotalCount());
+        if (h.getTotalCount() == 0) {
+            return p;
+        }
+        p.put("p50", round(h.getValueAtPercentile(50) / divisor));
+        p.put("p99", round(h.getValueAtPercentile(99) / divisor));
+        p.put("p99.9", round(h.getValueAtPercentile(99.9) / divisor));
+        p.put("max", round(h.getMaxValue() / divisor));
+        return p;
     }
 
     static void write(Path out, Map<String, Object> results, List<String> log) throws Exception {
         List<String> lines = new ArrayList<>(log);
         lines.add("");
         lines.add("==== figures against targets (2-core machine, everything on the same box) ====");
-        Map<String, Object> targets = new java.util.LinkedHashMap<>();
+        Map<String, Object> targets = new LinkedHashMap<>();
         results.put("targets", targets);
 
         Number mixBefore = (Number) path(results, "limits", "redis", "mixPipelinedPerSecond");
@@ -114,7 +140,7 @@ final class Report {
         lines.add(String.format("  sweep over %s profiles (%s stale): entriesTouched %s, durationMillis %s", path(results, "sweep", "profiles"),
                 path(results, "sweep", "staleShare"), touched, duration));
 
-        Files.writeString(out.resolve("results.json"), BenchMain.JSON.writeValueAsString(results));
+        Files.writeString(out.resolve("results.json"), JSON.writeValueAsString(results));
         Files.write(out.resolve("summary.txt"), lines);
         chart(out, results);
         for (int i = log.size(); i < lines.size(); i++) {
@@ -173,7 +199,7 @@ final class Report {
     @SuppressWarnings("unchecked")
     public static void main(String[] args) throws Exception {
         Path folder = Path.of(args.length > 0 ? args[0] : "target/bench");
-        chart(folder, BenchMain.JSON.readValue(folder.resolve("results.json").toFile(), Map.class));
+        chart(folder, JSON.readValue(folder.resolve("results.json").toFile(), Map.class));
     }
 
     @SuppressWarnings("unchecked")

@@ -5,10 +5,8 @@ import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 
 import com.example.profiles.cart.CartChanged;
 import com.example.profiles.cart.CartFunction;
@@ -43,12 +41,13 @@ import io.smallrye.config.SmallRyeConfigBuilder;
  * The functions as the app builds them (their settings from the core's defaults), turning an
  * event into its {@code EVALSHA}: the call {@code ProfileUpdater} sends, with the same keys and
  * arguments ({@link ProfileUpdater#scriptArgs}). Every script call of the benchmark driver is built
- * here, so a change of the scripts' arguments cannot leave the driver behind.
+ * here, so a change of the scripts' arguments cannot leave the driver behind; the scripts are the
+ * functions' own ({@code SCRIPT}), so a change of what a script is made of cannot either.
  */
 final class ScriptCalls {
-    final Set<ProfileScript> scripts = new LinkedHashSet<>();
-    /** Script name by the SHA of the class path's version. */
-    private final Map<String, String> names = new LinkedHashMap<>();
+    /** The update scripts, in the order of {@link Kind}. */
+    static final List<ProfileScript> SCRIPTS = java.util.Arrays.stream(Kind.values()).map(ScriptCalls::script).toList();
+
     private final ObjectMapper mapper;
     private final PurchaseFunction purchase;
     private final CartFunction cart;
@@ -80,22 +79,31 @@ final class ScriptCalls {
         lateness = Long.toString(profile.lateness().toMillis());
     }
 
+    /** The update script of events of this kind: the function's own. */
+    static ProfileScript script(Kind kind) {
+        return switch (kind) {
+            case PURCHASE -> PurchaseFunction.SCRIPT;
+            case CART -> CartFunction.SCRIPT;
+            case CUSTOMER -> CustomerChangeFunction.SCRIPT;
+        };
+    }
+
     /** The sources to load: the class path's scripts, or a variant's (script name to source). */
-    List<String> scripts(Map<String, String> variant) {
+    static List<String> scripts(Map<String, String> variant) {
         List<String> sources = new ArrayList<>();
-        for (ProfileScript script : scripts) {
+        for (ProfileScript script : SCRIPTS) {
             sources.add(variant.getOrDefault(script.name(), script.source()));
         }
         return sources;
     }
 
     /** The calls with each script's SHA replaced by the variant's. */
-    List<List<String>> using(Map<String, String> variant, List<List<String>> commands) {
+    static List<List<String>> using(Map<String, String> variant, List<List<String>> commands) {
         if (variant.isEmpty()) {
             return commands;
         }
         Map<String, String> shaBySha = new LinkedHashMap<>();
-        for (ProfileScript script : scripts) {
+        for (ProfileScript script : SCRIPTS) {
             shaBySha.put(script.sha(), sha1(variant.getOrDefault(script.name(), script.source())));
         }
         List<List<String>> replaced = new ArrayList<>(commands.size());
@@ -107,19 +115,15 @@ final class ScriptCalls {
         return replaced;
     }
 
-    /** The update scripts composed as ProfileScript.update composes them, from a directory of .lua files. */
-    Map<String, String> scriptsFrom(Path dir) throws java.io.IOException {
+    /** The update scripts composed of the same parts as the functions' ({@link ProfileScript#parts}), from a directory of .lua files. */
+    static Map<String, String> scriptsFrom(Path dir) throws java.io.IOException {
         Map<String, String> sources = new LinkedHashMap<>();
-        for (String name : names.values()) {
-            List<String> parts = new ArrayList<>(List.of("update-prelude", "cart-lib"));
-            if (name.equals("customer")) {
-                parts.add("erasure-lib");
+        for (ProfileScript script : SCRIPTS) {
+            List<String> parts = new ArrayList<>();
+            for (String part : script.parts()) {
+                parts.add(Files.readString(dir.resolve(part + ".lua")));
             }
-            StringBuilder source = new StringBuilder();
-            for (String part : parts) {
-                source.append(Files.readString(dir.resolve(part + ".lua"))).append('\n');
-            }
-            sources.put(name, source.append(Files.readString(dir.resolve(name + ".lua"))).toString());
+            sources.put(script.name(), String.join("\n", parts));
         }
         return sources;
     }
@@ -187,8 +191,6 @@ final class ScriptCalls {
 
     /** EVALSHA of the update's script with the keys and arguments ProfileUpdater sends. */
     private List<String> evalsha(ProfileUpdate update, String dedupKey, long now) {
-        scripts.add(update.script());
-        names.put(update.script().sha(), update.script().name());
         List<String> keys = ProfileKeys.all(update.userId());
         List<String> command = new ArrayList<>(3 + keys.size() + 8 + update.args().size());
         command.add("EVALSHA");

@@ -23,7 +23,7 @@ import com.fasterxml.jackson.databind.SerializationFeature;
  * pipelined on one connection to a scratch {@code redis-server}, and Redis's own account of its time
  * ({@code INFO commandstats}): microseconds per event, in total and per command. Then each kind's
  * events alone (same order, an empty server each), which gives the time per script, and
- * {@code redis-benchmark} of the scripts as {@code BenchMain}'s limits phase runs it.
+ * {@code redis-benchmark} of the scripts as the benchmark's limits phase runs it ({@link MachineLimits}).
  *
  * <p>Not in it: the freshness-index updates and the reads the app sends besides the scripts (about
  * 3 µs per event in the recorded drain, see BENCHMARKS.md). Run with {@code bench/script-cost.sh}.
@@ -70,14 +70,14 @@ public final class ScriptCost {
         variants.put("current", Map.of());
         for (String dir : System.getProperty("bench.script-cost.compare", "").split(",")) {
             if (!dir.isBlank()) {
-                variants.put(dir, calls.scriptsFrom(Path.of(dir)));
+                variants.put(dir, ScriptCalls.scriptsFrom(Path.of(dir)));
             }
         }
         int rounds = Integer.getInteger("bench.script-cost.rounds", 1);
         boolean perKindToo = Boolean.parseBoolean(System.getProperty("bench.script-cost.per-kind", "true"));
         try (RedisServerProcess server = RedisServerProcess.start()) {
             RedisSide redis = new RedisSide(server.uri());
-            results.put("redisVersion", infoField(redis.call("INFO", "server"), "redis_version"));
+            results.put("redisVersion", redis.info("server", "redis_version"));
             // Server settings to try (CONFIG SET name=value, separated by ','), e.g. an encoding
             // threshold, to see what a data-model change would win before making it.
             String config = System.getProperty("bench.script-cost.redis-config", "");
@@ -96,13 +96,13 @@ public final class ScriptCost {
                 for (Map.Entry<String, Map<String, String>> variant : variants.entrySet()) {
                     Map<String, String> sources = variant.getValue();
                     Map<String, Object> r = new LinkedHashMap<>();
-                    Map<String, Object> mix = run(redis, calls.scripts(sources), calls.using(sources, all));
+                    Map<String, Object> mix = run(redis, ScriptCalls.scripts(sources), ScriptCalls.using(sources, all));
                     r.put("mix", mix);
                     say("round %d, %s, the mix: %s", round, variant.getKey(), mix);
                     if (perKindToo) {
                         Map<String, Object> perKind = new LinkedHashMap<>();
                         for (Map.Entry<Kind, List<List<String>>> kind : byKind.entrySet()) {
-                            Map<String, Object> alone = run(redis, calls.scripts(sources), calls.using(sources, kind.getValue()));
+                            Map<String, Object> alone = run(redis, ScriptCalls.scripts(sources), ScriptCalls.using(sources, kind.getValue()));
                             perKind.put(kind.getKey().name().toLowerCase(Locale.ROOT), alone);
                             say("round %d, %s, %s alone: %s", round, variant.getKey(), kind.getKey(), alone);
                         }
@@ -114,7 +114,7 @@ public final class ScriptCost {
             results.put("variants", byVariant);
             if (Boolean.parseBoolean(System.getProperty("bench.script-cost.benchmark", "true"))) {
                 redis.call("FLUSHALL");
-                Map<String, Object> benchmark = BenchMain.pipelinedMix(redis, settings, 100_000);
+                Map<String, Object> benchmark = MachineLimits.pipelinedMix(redis, settings, 100_000);
                 results.put("redisBenchmarkPipelined16", benchmark);
                 say("redis-benchmark, 50 clients, pipelined 16: %s", benchmark);
             }
@@ -135,15 +135,15 @@ public final class ScriptCost {
             redis.call("SCRIPT", "LOAD", script);
         }
         redis.call("CONFIG", "RESETSTAT");
-        long memoryBefore = Long.parseLong(infoField(redis.call("INFO", "memory"), "used_memory"));
-        long pid = Long.parseLong(infoField(redis.call("INFO", "server"), "process_id"));
-        long cpuBefore = cpuTicks(pid);
+        long memoryBefore = Long.parseLong(redis.info("memory", "used_memory"));
+        long pid = Long.parseLong(redis.info("server", "process_id"));
+        long cpuBefore = ProcessCpu.ticks(pid);
         AtomicReference<String> firstError = new AtomicReference<>();
         long errors = redis.pipeline(commands, 64, firstError);
-        long cpuTicks = cpuTicks(pid) - cpuBefore;
-        long memoryAfter = Long.parseLong(infoField(redis.call("INFO", "memory"), "used_memory"));
+        long cpuTicks = ProcessCpu.ticks(pid) - cpuBefore;
+        long memoryAfter = Long.parseLong(redis.info("memory", "used_memory"));
         long keys = Long.parseLong(redis.call("DBSIZE").replaceAll("\\D", ""));
-        Map<String, Object> stats = BenchMain.commandStats(redis, commands.size());
+        Map<String, Object> stats = redis.commandStats(commands.size());
         stats.keySet().removeIf(name -> name.equals("script") || name.equals("config") || name.equals("flushall"));
         double scriptsUsec = 0;
         double commandsInside = 0;
@@ -164,34 +164,18 @@ public final class ScriptCost {
         }
         // Redis's CPU (user + system, from /proc; 10 ms ticks) per event: unlike commandstats'
         // wall-clock times, not inflated when other processes take the core from Redis.
-        r.put("redisCpuUsecPerEvent", BenchMain.round(cpuTicks * 10_000.0 / commands.size()));
-        r.put("scriptUsecPerEvent", BenchMain.round(scriptsUsec));
-        r.put("commandsInsideUsecPerEvent", BenchMain.round(commandsInside));
-        r.put("luaAroundUsecPerEvent", BenchMain.round(scriptsUsec - commandsInside));
+        r.put("redisCpuUsecPerEvent", Report.round(cpuTicks * 10_000.0 / commands.size()));
+        r.put("scriptUsecPerEvent", Report.round(scriptsUsec));
+        r.put("commandsInsideUsecPerEvent", Report.round(commandsInside));
+        r.put("luaAroundUsecPerEvent", Report.round(scriptsUsec - commandsInside));
         // What the stream left in Redis per shopper it touched (each call's first key is the
         // shopper's profile): for sizing a Redis's memory by the number of shoppers.
         long users = commands.stream().map(command -> command.get(3)).distinct().count();
         r.put("usersTouched", users);
-        r.put("keysPerUser", BenchMain.round((double) keys / users));
+        r.put("keysPerUser", Report.round((double) keys / users));
         r.put("redisMemoryBytesPerUser", Math.round((double) (memoryAfter - memoryBefore) / users));
         r.put("commands", stats);
         return r;
-    }
-
-    /** utime + stime of a process, in clock ticks (100 per second on Linux). */
-    private static long cpuTicks(long pid) throws java.io.IOException {
-        String stat = Files.readString(Path.of("/proc/" + pid + "/stat"));
-        String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
-        return Long.parseLong(fields[11]) + Long.parseLong(fields[12]);
-    }
-
-    private static String infoField(String info, String field) {
-        for (String line : info.split("\r?\n")) {
-            if (line.startsWith(field + ":")) {
-                return line.substring(field.length() + 1).trim();
-            }
-        }
-        return "";
     }
 
     private static void say(String format, Object... args) {

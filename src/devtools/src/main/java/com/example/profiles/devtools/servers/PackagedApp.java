@@ -21,14 +21,16 @@ import java.util.concurrent.TimeUnit;
 /**
  * A packaged Quarkus application ({@code target/quarkus-app/quarkus-run.jar}) run as a child JVM of
  * this one, the way a container platform runs it: its own process, configured through the
- * environment, listening for HTTP on 127.0.0.1 on a port chosen at start. Several instances of the
- * same application (one {@link PackagedApp} each) make a scaled-out deployment on one machine.
+ * environment, listening for HTTP on 127.0.0.1 on a port chosen at start. The one launcher of the
+ * packaged app for the process tests, the benchmark and the tools. Several instances of the same
+ * application (one {@link PackagedApp} each) make a scaled-out deployment on one machine.
  *
  * <p>One instance is one process life: {@link #terminate} sends SIGTERM (what Kubernetes sends) and
- * waits for the graceful shutdown, {@link #kill} sends SIGKILL (a crash, an OOM kill); start it
- * again with {@link #restart()}, which launches a new process with the same settings and appends
- * to the same log. A JVM shutdown hook stops every instance still running, and a {@link Watchdog}
- * stops it even if this JVM is killed outright.
+ * waits for the graceful shutdown, {@link #kill} sends SIGKILL (a crash, an OOM kill),
+ * {@link #awaitExit} waits for an application that stops by itself; start it again with
+ * {@link #restart()}, which launches a new process with the same settings and appends to the same
+ * log. A JVM shutdown hook stops every instance still running, and a {@link Watchdog} stops it even
+ * if this JVM is killed outright.
  */
 public final class PackagedApp implements AutoCloseable {
 
@@ -53,6 +55,8 @@ public final class PackagedApp implements AutoCloseable {
     private Process process;
     private Process watchdog;
     private int port;
+    private long launchedNanos;
+    private long launchedAtMillis;
 
     private PackagedApp(String name, Path jar, Path log, Map<String, String> environment, List<String> jvmOptions) {
         this.name = name;
@@ -93,9 +97,19 @@ public final class PackagedApp implements AutoCloseable {
         return process == null ? -1 : process.pid();
     }
 
+    /** The HTTP port of the current (or last) process. */
+    public synchronized int port() {
+        return port;
+    }
+
     /** {@code http://127.0.0.1:PORT} of the current process. */
     public synchronized String baseUri() {
         return "http://" + LoopbackPorts.HOST + ":" + port;
+    }
+
+    /** When the current (or last) process was launched, in epoch milliseconds: the origin of start-up times. */
+    public synchronized long launchedAtMillis() {
+        return launchedAtMillis;
     }
 
     public Path log() {
@@ -107,10 +121,10 @@ public final class PackagedApp implements AutoCloseable {
     }
 
     /**
-     * Waits until {@code path} answers 200 (e.g. {@code /q/health/live}), failing at once with the
-     * log's end if the process exits first.
+     * Waits until {@code path} answers 200 (e.g. {@code /q/health/ready}), failing at once with the
+     * log's end if the process exits first. Answers the time from the launch to that answer.
      */
-    public void awaitHttp(String path, Duration timeout) {
+    public Duration awaitHttp(String path, Duration timeout) {
         long deadline = System.nanoTime() + timeout.toNanos();
         String last = "no answer";
         while (System.nanoTime() < deadline) {
@@ -120,7 +134,9 @@ public final class PackagedApp implements AutoCloseable {
             try {
                 HttpResponse<String> response = send(path, Duration.ofSeconds(5));
                 if (response.statusCode() == 200) {
-                    return;
+                    synchronized (this) {
+                        return Duration.ofNanos(System.nanoTime() - launchedNanos);
+                    }
                 }
                 last = "HTTP " + response.statusCode();
             } catch (IOException e) {
@@ -191,12 +207,45 @@ public final class PackagedApp implements AutoCloseable {
         }
     }
 
+    /**
+     * Waits for an application that stops by itself (e.g. refuses its configuration) and answers its
+     * exit code; kills it, and fails, if it still runs after {@code timeout}.
+     */
+    public synchronized int awaitExit(Duration timeout) {
+        if (process == null) {
+            throw new IllegalStateException("instance " + name + " is not running");
+        }
+        try {
+            if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
+                process.destroyForcibly();
+                throw new IllegalStateException("instance " + name + " did not exit within " + timeout.toSeconds() + " s:\n" + logTail(40));
+            }
+            int exit = process.exitValue();
+            stopWatchdog();
+            RUNNING.remove(this);
+            process = null;
+            return exit;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while waiting for instance " + name + " to exit", e);
+        }
+    }
+
     /** Starts the application again (a new process, a new port, the same settings and log). */
     public synchronized void restart() {
         if (isAlive()) {
             throw new IllegalStateException("instance " + name + " is still running");
         }
         launch();
+    }
+
+    /** Everything in the log: each launch's command line, then what the application wrote. */
+    public String output() {
+        try {
+            return Files.readString(log, StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            return "(no log: " + e.getMessage() + ")";
+        }
     }
 
     /** The last {@code lines} lines of the log, for failure messages. */
@@ -257,6 +306,8 @@ public final class PackagedApp implements AutoCloseable {
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
         builder.environment().putAll(new LinkedHashMap<>(environment));
         try {
+            launchedNanos = System.nanoTime();
+            launchedAtMillis = System.currentTimeMillis();
             process = builder.start();
         } catch (IOException e) {
             throw new UncheckedIOException("could not launch instance " + name + " of " + jar, e);

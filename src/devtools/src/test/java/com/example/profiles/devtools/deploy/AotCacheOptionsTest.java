@@ -20,9 +20,9 @@ import com.example.profiles.devtools.ProjectRoot;
  * the cache was built for: BENCHMARKS.md, "Start-up"). The cache
  * is trained by bench/aot-train.sh (its defaults for the image, bench/run.sh's for the benchmark)
  * and used by Dockerfile.jvm and bench/run.sh: all four must name the same GC and the same
- * object-header setting. (The README's image build once trained without compact object headers
- * while the image ran with them; aot-train.sh now also checks its cache against the Dockerfile
- * with the real JVM.)
+ * object-header setting. (A cache trained without compact object headers for an image that runs
+ * with them costs the start-up without any failure to see; aot-train.sh also checks its cache
+ * against the Dockerfile with the real JVM.)
  */
 class AotCacheOptionsTest {
 

@@ -1,0 +1,230 @@
+package com.example.profiles.devtools.bench;
+
+import java.io.IOException;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
+
+import org.HdrHistogram.Histogram;
+
+import com.example.profiles.devtools.bench.LoadStream.Event;
+import com.example.profiles.devtools.bench.LoadStream.Kind;
+import com.fasterxml.jackson.databind.JsonNode;
+
+/**
+ * The Kafka path: a backlog drained at saturation (the start-up with it waiting, then the rate,
+ * with Redis's time per command), the freshness lag at fixed offered rates (from the probe events'
+ * profiles), and a second drain under a JFR recording (where the time goes).
+ */
+final class KafkaScenarios {
+
+    private final BenchRecord record;
+    private final AppUnderTest app;
+    private final RedisSide redis;
+    private final StartUpScenarios startUp;
+
+    KafkaScenarios(BenchRecord record, AppUnderTest app, RedisSide redis, StartUpScenarios startUp) {
+        this.record = record;
+        this.app = app;
+        this.redis = redis;
+        this.startUp = startUp;
+    }
+
+    /**
+     * Starts the app for the load phases: with a backlog waiting on Kafka (-Dbench.backlog), which it
+     * then drains; or, with -Dbench.app-consumers=false, as a Knative Service (no drain).
+     */
+    void startAndDrain(KafkaSide kafka, LoadStream stream) throws Exception {
+        if (!BenchMain.appConsumers()) {
+            record.phase("startup");
+            Map<String, Object> startup = startUp.startAsKnative("app.log");
+            record.put("startup", startup);
+            record.say("start-up as Knative runs it (own Kafka consumers off; no drain, no Kafka steps): %s", startup);
+            return;
+        }
+        int backlog = Integer.getInteger("bench.backlog", 300_000);
+        Event firstKafka = stream.probe(Kind.PURCHASE, System.currentTimeMillis());
+        kafka.send(firstKafka);
+        for (Event e : stream.batch(backlog, System.currentTimeMillis())) {
+            kafka.send(e);
+        }
+        kafka.flush();
+        long expected = backlog + 1;
+        record.say("backlog of %d events produced to the three topics; starting the app", expected);
+
+        record.phase("startup");
+        long launchedAt = app.launch("app.log");
+        Map<String, Object> startup = startUp.firstEvents(launchedAt, firstKafka);
+        record.put("startup", startup);
+        record.say("start-up with the backlog waiting: %s", startup);
+
+        record.phase("kafka-saturation");
+        // Redis's own account of its time per command during the drain (INFO commandstats).
+        redis.call("CONFIG", "RESETSTAT");
+        Map<String, Object> drain = awaitCount(0, expected, 300);
+        drain.put("redisCommands", redis.commandStats(expected));
+        record.put("kafkaSaturation", drain);
+        record.say("kafka drain: %s", drain);
+    }
+
+    /** Steps of fixed offered rates (-Dbench.kafka-rates), after a warm-up; stops at the first saturated step. */
+    void lagSteps(KafkaSide kafka, LoadStream stream) throws Exception {
+        List<Map<String, Object>> steps = new ArrayList<>();
+        record.put("kafkaLag", steps);
+        List<Integer> rates = new ArrayList<>();
+        for (String r : System.getProperty("bench.kafka-rates", "1000,2500,5000,10000,15000,20000,25000,30000").split(",")) {
+            rates.add(Integer.parseInt(r.trim()));
+        }
+        double seconds = Double.parseDouble(System.getProperty("bench.step-seconds", "10"));
+        // Like the HTTP phases: a warm-up at a moderate rate, not counted. The drain before compiles
+        // the code paths of full batches; small batches at fixed rates take others (and the broker
+        // and the generator warm up their own), which otherwise land in the first steps' figures.
+        double warmUp = Double.parseDouble(System.getProperty("bench.kafka-warmup-seconds", "20"));
+        if (warmUp > 0) {
+            record.phase("kafka-warm-up");
+            long base = app.kafkaOutcomes()[0];
+            int warmRate = Integer.getInteger("bench.kafka-warmup-rate", 2500);
+            List<Event> sent = kafka.paced(stream, warmRate, warmUp);
+            awaitCount(base, sent.size(), 120);
+            record.say("kafka warm-up (not counted): %d events at %d/s", sent.size(), warmRate);
+        }
+        for (int rate : rates) {
+            record.phase("kafka-" + rate);
+            long base = app.kafkaOutcomes()[0];
+            long[] cpu0 = app.cpuTicks();
+            long t0 = System.nanoTime();
+            List<Event> sent = kafka.paced(stream, rate, seconds);
+            double sendSeconds = (System.nanoTime() - t0) / 1e9;
+            Map<String, Object> drained = awaitCount(base, sent.size(), 120);
+            long[] cpu1 = app.cpuTicks();
+            Histogram lag = probeLag(sent);
+            Map<String, Object> step = new LinkedHashMap<>();
+            step.put("offeredPerSecond", rate);
+            step.put("achievedSendPerSecond", Math.round(sent.size() / sendSeconds));
+            step.put("events", sent.size());
+            step.put("drainedAfterSendSeconds", Report.round(((Number) drained.get("seconds")).doubleValue()));
+            step.put("complete", drained.get("complete"));
+            step.put("lagMillis", Report.percentiles(lag, 1));
+            step.put("cpuMicrosPerEvent", ProcessCpu.microsPerEvent(cpu0, cpu1, sent.size()));
+            steps.add(step);
+            record.say("kafka %d/s offered: %s", rate, step);
+            if (lag.getValueAtPercentile(50) > 2_000 || !Boolean.TRUE.equals(drained.get("complete"))) {
+                record.say("kafka: saturated at %d/s offered (p50 lag over 2 s); no higher rates", rate);
+                break;
+            }
+        }
+    }
+
+    /** A second drain (-Dbench.profiled-backlog) under a JFR recording, summed up by {@link JfrSummary}; -Dbench.jfr=false leaves it out. */
+    void profiledDrain(KafkaSide kafka, LoadStream stream) throws Exception {
+        if (!Boolean.parseBoolean(System.getProperty("bench.jfr", "true"))) {
+            return;
+        }
+        record.phase("kafka-profiled");
+        Path jfr = record.out.resolve("kafka-drain.jfr").toAbsolutePath();
+        Files.deleteIfExists(jfr);
+        app.jcmd("JFR.start", "name=bench", "settings=profile", "filename=" + jfr);
+        int count = Integer.getInteger("bench.profiled-backlog", 150_000);
+        long base = app.kafkaOutcomes()[0];
+        for (Event e : stream.batch(count, System.currentTimeMillis())) {
+            kafka.send(e);
+        }
+        kafka.flush();
+        Map<String, Object> drain = awaitCount(base, count, 240);
+        app.jcmd("JFR.stop", "name=bench");
+        Map<String, Object> profile = new LinkedHashMap<>();
+        profile.put("drain", drain);
+        profile.put("jfr", BenchMain.asRecorded(jfr));
+        profile.putAll(JfrSummary.summarize(jfr));
+        record.put("kafkaProfiled", profile);
+        record.say("profiled drain: %s", drain);
+    }
+
+    /** Waits until the app has counted {@code expected} Kafka outcomes more than {@code base}; samples the rate every second. */
+    private Map<String, Object> awaitCount(long base, long expected, int timeoutSeconds) throws Exception {
+        long[] cpu0 = app.cpuTicks();
+        Map<String, Long> threads0 = ProcessCpu.threadTicks(app.pid());
+        long t0 = System.nanoTime();
+        List<double[]> samples = new ArrayList<>();
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(timeoutSeconds);
+        long[] counts;
+        do {
+            Thread.sleep(1000);
+            counts = app.kafkaOutcomes();
+            samples.add(new double[] { (System.nanoTime() - t0) / 1e9, counts[0] - base, counts[1] });
+        } while (counts[0] - base < expected && System.nanoTime() < deadline);
+        long[] cpu1 = app.cpuTicks();
+        Map<String, Long> threads1 = ProcessCpu.threadTicks(app.pid());
+        double seconds = (System.nanoTime() - t0) / 1e9;
+        Map<String, Object> r = new LinkedHashMap<>();
+        r.put("events", expected);
+        r.put("processed", counts[0] - base);
+        r.put("complete", counts[0] - base >= expected);
+        // Sustained: the slope between 20% and 95% of the backlog (JIT warm-up and the tail excluded).
+        double[] from = null;
+        double[] to = null;
+        for (double[] s : samples) {
+            if (from == null && s[1] >= 0.2 * expected) {
+                from = s;
+            }
+            if (s[1] <= 0.95 * expected) {
+                to = s;
+            }
+        }
+        if (from != null && to != null && to[0] > from[0]) {
+            r.put("sustainedPerSecond", Math.round((to[1] - from[1]) / (to[0] - from[0])));
+        }
+        r.put("overallPerSecond", Math.round((counts[0] - base) / seconds));
+        r.put("seconds", Report.round(seconds));
+        r.put("cpuSecondsPerProcess", ProcessCpu.seconds(cpu0, cpu1));
+        r.put("cpuMicrosPerEvent", ProcessCpu.microsPerEvent(cpu0, cpu1, counts[0] - base));
+        r.put("appCpuSecondsByThread", ProcessCpu.threadDelta(threads0, threads1));
+        return r;
+    }
+
+    /** Per probe event: its profile's freshness.writtenAt minus its event time. */
+    private Histogram probeLag(List<Event> sent) throws Exception {
+        Histogram lag = new Histogram(3_600_000L, 3);
+        List<Event> probes = sent.stream().filter(Event::probe).toList();
+        Semaphore inFlight = new Semaphore(16);
+        List<CompletableFuture<Void>> all = new ArrayList<>();
+        long[] missing = { 0 };
+        for (Event probe : probes) {
+            inFlight.acquire();
+            HttpRequest request = HttpRequest.newBuilder(app.uri("/profiles/" + probe.userId())).timeout(Duration.ofSeconds(10)).build();
+            all.add(app.sendAsync(request).thenAccept((HttpResponse<String> resp) -> {
+                try {
+                    if (resp.statusCode() == 200) {
+                        JsonNode written = Report.JSON.readTree(resp.body()).path("freshness").path(probe.kind().name().toLowerCase())
+                                .path("writtenAt");
+                        if (written.isNumber()) {
+                            synchronized (lag) {
+                                lag.recordValue(Math.max(0, Math.min(3_600_000L, written.asLong() - probe.eventTime())));
+                            }
+                            return;
+                        }
+                    }
+                    synchronized (missing) {
+                        missing[0]++;
+                    }
+                } catch (IOException e) {
+                    throw new IllegalStateException(e);
+                }
+            }).whenComplete((v, e) -> inFlight.release()));
+        }
+        CompletableFuture.allOf(all.toArray(CompletableFuture[]::new)).get(120, TimeUnit.SECONDS);
+        if (missing[0] > 0) {
+            record.say("  (%d of %d probes had no written time)", missing[0], probes.size());
+        }
+        return lag;
+    }
+}
