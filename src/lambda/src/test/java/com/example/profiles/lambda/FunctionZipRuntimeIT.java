@@ -13,6 +13,7 @@ import java.util.zip.ZipEntry;
 import java.util.zip.ZipFile;
 import java.util.zip.ZipInputStream;
 
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -21,6 +22,7 @@ import org.junit.jupiter.api.Test;
  * (application.properties removes the others by name; a zstd-jni upgrade renames them, which this
  * catches). Runs after packaging, with the runtime test (failsafe includes {@code *RuntimeIT}).
  */
+@Tag("process") // runs in failsafe, after package (see the parent pom)
 class FunctionZipRuntimeIT {
 
     /** Lambda's limit for a deployment package uploaded directly (zipped). */

@@ -37,6 +37,7 @@ import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.TestMethodOrder;
@@ -79,6 +80,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 @LongTest
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+@Tag("process") // runs in failsafe, after package (see the parent pom)
 class LambdaRuntimeIT {
 
     /** This module's folder (Maven runs its tests there): target/function.zip is its build. */
