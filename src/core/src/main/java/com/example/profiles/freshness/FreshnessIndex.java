@@ -2,13 +2,18 @@ package com.example.profiles.freshness;
 
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
 import java.util.zip.CRC32;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
 import com.example.profiles.store.Deadline;
 import com.example.profiles.store.PipelinedRedis;
+import com.example.profiles.store.ProfileKeys;
 import com.example.profiles.store.ProfileStoreUnavailableException;
 
 import io.smallrye.mutiny.Uni;
@@ -74,8 +79,12 @@ public class FreshnessIndex {
     public Uni<Void> recordApplied(String userId, String source, long eventTime, Deadline deadline) {
         int shard = shard(userId);
         List<Uni<?>> commands = new ArrayList<>(3);
-        applied(userId, source, eventTime, shard, (key, score) -> commands.add(zaddGreater(key, score, userId, deadline)));
-        return all(commands);
+        Map<String, Set<String>> added = new HashMap<>();
+        applied(userId, source, eventTime, shard, (key, score) -> {
+            commands.add(zaddGreater(key, score, userId, deadline));
+            added.computeIfAbsent(userId, u -> new LinkedHashSet<>()).add(key);
+        });
+        return all(commands).flatMap(done -> withdrawWhereErased(added, deadline));
     }
 
     /** The same as {@link #recordApplied}, gathered into {@code batch} to be sent by {@link #flush}. */
@@ -124,12 +133,71 @@ public class FreshnessIndex {
             members.forEach(zrem::arg);
             commands.add(redis.send(zrem, deadline));
         });
+        Map<String, Set<String>> added = new HashMap<>();
         batch.additions().forEach((key, members) -> {
             Request zadd = Request.cmd(Command.ZADD).arg(key).arg("GT");
-            members.forEach((member, score) -> zadd.arg(score).arg(member));
+            members.forEach((member, score) -> {
+                zadd.arg(score).arg(member);
+                added.computeIfAbsent(member, u -> new LinkedHashSet<>()).add(key);
+            });
             commands.add(redis.send(zadd, deadline));
         });
-        return all(commands);
+        return all(commands).flatMap(done -> withdrawWhereErased(added, deadline));
+    }
+
+    /**
+     * Takes back what was just added for a user whose data is gone by now. An addition is computed
+     * from a script's answer and sent after it, outside the user's slot, so an erasure can come in
+     * between: applied by another instance (the partition moved during a restart, a Knative retry
+     * in parallel), whose clean-up then runs before this late addition and would leave an erased
+     * user in the indexes for good. Checking after the additions are acknowledged closes that: an
+     * erasure that ran before the check is seen by it, and one that runs after it removes the user
+     * itself. One HMGET per user added, in the user's slot.
+     */
+    private Uni<Void> withdrawWhereErased(Map<String, Set<String>> added, Deadline deadline) {
+        if (added.isEmpty()) {
+            return Uni.createFrom().voidItem();
+        }
+        List<String> users = new ArrayList<>(added.keySet());
+        List<Uni<?>> checks = new ArrayList<>(users.size());
+        Map<String, List<String>> withdrawals = new java.util.concurrent.ConcurrentHashMap<>();
+        for (String user : users) {
+            Request hmget = Request.cmd(Command.HMGET).arg(ProfileKeys.profile(user));
+            SOURCES.forEach(source -> hmget.arg("src:" + source + ":event_at"));
+            checks.add(redis.send(hmget, deadline).invoke(fields -> {
+                Set<String> present = new java.util.HashSet<>();
+                for (int i = 0; i < SOURCES.size(); i++) {
+                    if (fields.get(i) != null) {
+                        present.add(SOURCES.get(i));
+                    }
+                }
+                List<String> gone = added.get(user).stream().filter(key -> !held(key, present)).toList();
+                if (!gone.isEmpty()) {
+                    withdrawals.put(user, gone);
+                }
+            }));
+        }
+        return all(checks).flatMap(done -> {
+            List<Uni<?>> removals = new ArrayList<>();
+            withdrawals.forEach((user, keys) -> keys.forEach(key -> removals.add(redis.send(Request.cmd(Command.ZREM).arg(key).arg(user), deadline))));
+            return all(removals);
+        });
+    }
+
+    /** Whether a user whose profile holds data of {@code present} sources belongs in {@code key}. */
+    private static boolean held(String key, Set<String> present) {
+        for (String source : SOURCES) {
+            if (key.startsWith("freshness:{" + source + ":")) {
+                return present.contains(source);
+            }
+        }
+        if (key.startsWith("due:{" + CART_ABANDON + ":") || key.startsWith("due:{" + CART_CLEAR + ":")) {
+            return present.contains("cart");
+        }
+        if (key.startsWith("due:{" + CUSTOMER_REFRESH + ":")) {
+            return present.contains("customer");
+        }
+        return !present.isEmpty(); // profile-expire: any data at all
     }
 
     private void applied(String userId, String source, long eventTime, int shard, java.util.function.ObjLongConsumer<String> zaddGreater) {

@@ -22,12 +22,9 @@ import java.util.Set;
  * only after the flush, so a failed flush is retried like a failed script, and a crash before it
  * redelivers the erasure, which answers the same clean-up again.
  *
- * <p>Across functions the channels run independently, as before: an erasure on the customer topic
- * and a cart event of the same user in another channel's batch can still end with the user in a
- * cart index (the flush now comes at the end of the batch, so that window is longer). When the
- * sweeper reaches one of its due-queue entries and finds no profile ("gone"), it takes the user out
- * of every index and queue; an entry in a freshness index of a profile that still exists stays
- * until then, and counts in that source's stale share.
+ * <p>Across batches (another channel's, or another instance's after the partition moved) an
+ * addition can still be sent after an erasure's removals; {@link FreshnessIndex#flush} then checks
+ * the users it added and takes back what their profile no longer holds.
  */
 public final class IndexBatch {
 

@@ -28,6 +28,7 @@ import org.junit.jupiter.api.Test;
 
 import com.example.profiles.devtools.servers.RedisCommands;
 import com.example.profiles.freshness.FreshnessIndex;
+import com.example.profiles.freshness.IndexBatch;
 import com.example.profiles.sweeper.SweepReport;
 import com.example.profiles.sweeper.Sweeper;
 import com.example.profiles.testing.CloudEvents;
@@ -195,6 +196,32 @@ class ErasureIT {
         SweepReport report = sweeper.sweep();
 
         assertThat(report.actions()).containsEntry("cart-abandon:gone", 1);
+        assertThat(indexedIn(user)).isEmpty();
+        assertThat(keysOf(user)).containsExactly("profile:{" + user + "}:erased");
+    }
+
+    @Test
+    void anIndexUpdateThatArrivesAfterTheErasureIsTakenBack() {
+        long t = System.currentTimeMillis();
+        String user = user();
+        String kept = user();
+        post(change(user, "c", 1000, t - 60_000)).body("status", equalTo("APPLIED"));
+        post(change(kept, "c", 1000, t - 60_000)).body("status", equalTo("APPLIED"));
+        // Another instance applied the insert and gathered its index update for the end of its
+        // batch; meanwhile the delete is applied here and its clean-up runs first.
+        IndexBatch late = new IndexBatch();
+        index.recordApplied(user, "customer", t - 60_000, late);
+        index.recordApplied(kept, "customer", t - 60_000, late);
+        post(change(user, "d", 2000, t - 55_000)).body("status", equalTo("ERASED"));
+        assertThat(indexedIn(user)).isEmpty();
+
+        index.flush(late).await().atMost(Duration.ofSeconds(10));
+        assertThat(indexedIn(user)).as("an erased user put back by a late batch").isEmpty();
+        assertThat(indexedIn(kept)).as("a user whose data is there stays")
+                .contains(FreshnessIndex.indexKey("customer", index.shard(kept)), FreshnessIndex.queueKey(FreshnessIndex.PROFILE_EXPIRE, index.shard(kept)));
+
+        // The same without a batch (an HTTP delivery that finished after a parallel retry erased the user).
+        index.recordApplied(user, "customer", t - 60_000, (com.example.profiles.store.Deadline) null).await().atMost(Duration.ofSeconds(10));
         assertThat(indexedIn(user)).isEmpty();
         assertThat(keysOf(user)).containsExactly("profile:{" + user + "}:erased");
     }
