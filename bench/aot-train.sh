@@ -15,7 +15,7 @@
 # against a local Redis and Kafka (LocalServers), the samples of functions/*/samples are replayed
 # over HTTP and Kafka (Replay: valid events, duplicates, invalid ones that are dead-lettered), the
 # profile route, health and metrics are read once, and the app is stopped; the JVM writes the cache
-# as it exits (the -XX:AOTCacheOutput one-step workflow). Measured in BENCHMARKS.md ("Start-up").
+# as it exits (the -XX:AOTCacheOutput one-step workflow). Measured in bench/results/round2/NOTES.md ("Start-up").
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 # shellcheck source=infra/local/lib.sh
@@ -32,7 +32,7 @@ DOCKERFILE=src/knative/src/main/docker/Dockerfile.jvm
 APP_TIMEOUT=${APP_TIMEOUT:-120}
 # AOT_TRAIN_CONSUMERS=false trains the app as a Knative Service runs it: its own Kafka consumers off
 # and every sample over HTTP, so the cache holds no Kafka consumer classes the Service never loads.
-# Measured: 3 MB less resident (BENCHMARKS.md, "As the functions are deployed"), so not the default.
+# Measured: 3 MB less resident (bench/results/round2/start-and-memory-2/NOTES.md), so not the default.
 AOT_TRAIN_CONSUMERS=${AOT_TRAIN_CONSUMERS:-true}
 
 find_java

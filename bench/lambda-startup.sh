@@ -3,7 +3,8 @@
 # as LambdaRuntimeIT measures it: RUNS runs one after the other, each a fresh build of
 # src/lambda/target/function.zip and one run of the test. Writes, per run, the machine, the load
 # average before and after, and the test's figures to target/bench/lambda-startup.txt (copy what you
-# keep to bench/results/). On a shared machine run it under the team's machine lock, e.g.
+# keep to the round's folder in bench/results/, e.g. bench/results/round2/lambda-startup/). On a
+# shared machine run it under the team's machine lock, e.g.
 #
 #   flock "$MACHINE_LOCK" bash bench/lambda-startup.sh        # 3 runs, about 4 minutes each
 #   RUNS=1 bash bench/lambda-startup.sh

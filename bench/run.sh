@@ -23,7 +23,7 @@ STACK_ENV=$OUT/stack.env
 STACK_LOG=$OUT/stack.log
 BENCH_TIMEOUT=${BENCH_TIMEOUT:-900}
 # The app's JVM depends on the Java that runs this script (JAVA_HOME, else java on the PATH).
-# Java 25 or later (what the JVM image runs; BENCHMARKS.md, "Start-up and memory"): a fixed 128 MB
+# Java 25 or later (what the JVM image runs; bench/results/round2/NOTES.md, "Start-up and memory"): a fixed 128 MB
 # heap with a 72 MB young generation (the event path allocates fast and keeps little: about 30 MB
 # live after a full GC), compact object headers (JEP 519), the serial collector (2 cores: no GC
 # threads competing with the event loops), C2 only (-XX:-TieredCompilation: with tiered compilation

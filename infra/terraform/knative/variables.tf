@@ -1,5 +1,5 @@
 variable "namespace" {
-  description = "Namespace the functions, their triggers and the Broker are applied into. It must exist, and so must the Secret 'profile-functions' in it (see the project README, Deploying)."
+  description = "Namespace the functions, their triggers and the Broker are applied into. It must exist, and so must the Secret 'profile-functions' in it (see infra/knative/README.md)."
   type        = string
   default     = "profiles"
 

@@ -1,5 +1,5 @@
 -- The sample customers table: every column kind a customers table commonly has, one of each
--- logical type Debezium's PostgreSQL connector maps specially (see README.md).
+-- logical type Debezium's PostgreSQL connector maps specially (docs/contracts.md lists each and its stored form).
 CREATE TABLE customers (
   id text PRIMARY KEY,
   email text,

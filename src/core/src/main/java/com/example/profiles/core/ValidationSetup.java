@@ -18,7 +18,7 @@ import io.quarkus.hibernate.validator.ValidatorFactoryCustomizer;
  * Validator keeps no per-validation cache of those answers. With its default settings it wraps any
  * resolver it does not know as trivial in such a cache: one cache, and an entry object per property
  * visited, for every event validated (half of what the Kafka path allocated in the benchmark's JFR
- * recording, BENCHMARKS.md). Same answers, no allocation.
+ * recording, bench/results/round0/NOTES.md). Same answers, no allocation.
  */
 @ApplicationScoped
 public class ValidationSetup implements ValidatorFactoryCustomizer {

@@ -8,7 +8,7 @@ import jakarta.validation.constraints.Size;
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
 
-/** How customer rows become profile attributes; documented in application.properties and the README. */
+/** How customer rows become profile attributes; documented in the core's META-INF/microprofile-config.properties and docs/contracts.md. */
 @ConfigMapping(prefix = "profiles.customer")
 public interface CustomerSettings {
 

@@ -8,7 +8,7 @@ import io.smallrye.config.WithDefault;
 
 /**
  * When profile data counts as stale and what the sweeper then does, per source; and the alert
- * thresholds. Values and their meaning are documented in application.properties and the README.
+ * thresholds. Values and their meaning are documented in the core's META-INF/microprofile-config.properties and docs/freshness.md.
  */
 @ConfigMapping(prefix = "profiles.freshness")
 public interface FreshnessSettings {

@@ -29,7 +29,7 @@ import io.vertx.ext.web.RoutingContext;
  * Answers every failure of an HTTP request with a status that says what happened and the JSON
  * body {@code {"error": ..., "violations": [{"field", "message"}]}}. Funqy alone turns every
  * failure into a 500, and Knative retries a 5xx (and 404, 408, 409, 429) as if we were down.
- * Here (the README's error table lists every answer):
+ * Here (docs/contracts.md, "HTTP answers", lists every answer):
  * <ul>
  * <li>an invalid event (bean validation, a normalization rule, malformed JSON, an oversized body)
  * gets 400; Knative's Trigger sends it to the dead-letter sink without retrying;</li>

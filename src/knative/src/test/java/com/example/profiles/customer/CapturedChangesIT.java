@@ -52,7 +52,7 @@ class CapturedChangesIT {
     @InjectInfrastructure
     Infrastructure infrastructure;
 
-    /** cust-101 as the snapshot read it, in the readable forms the README documents. */
+    /** cust-101 as the snapshot read it, in the readable forms docs/contracts.md documents. */
     static Map<String, String> snapshotRowOfEveryType() {
         Map<String, String> row = new LinkedHashMap<>();
         row.put("email_hash", hmac("ola@example.com"));

@@ -55,8 +55,8 @@ import io.quarkus.test.junit.QuarkusTest;
 /**
  * The customer-change function fed with real captured Debezium change events (PostgreSQL
  * connector, JSON converter) from the test resources' {@code fixtures/debezium} (provenance in its
- * README): plain Debezium JSON on the
- * Kafka topic, or the data of a {@code com.example.customers.changed.v1} CloudEvent over HTTP.
+ * README): plain Debezium JSON on the Kafka topic, or the data of a
+ * {@code com.example.customers.changed.v1} CloudEvent over HTTP.
  * The samples' integer ids (1 and 5) are replaced in a copy by a fresh id per test, so tests never
  * share a profile, whatever else ran against the same Redis.
  */

@@ -9,8 +9,8 @@ import io.quarkus.runtime.annotations.RegisterForReflection;
  * turned on: the records to retry. An empty list means the whole batch succeeded.
  *
  * <p>The item identifier of a Kafka record is an object, {@code {"partition": "<topic>-<partition>",
- * "offset": <offset>}}, not the string a Kinesis, DynamoDB or SQS response uses. See the README
- * (section AWS Lambda) for where that shape comes from.
+ * "offset": <offset>}}, not the string a Kinesis, DynamoDB or SQS response uses. See
+ * src/lambda/README.md ("Kafka error handling") for where that shape comes from.
  */
 @RegisterForReflection
 public record KafkaBatchResponse(List<ItemFailure> batchItemFailures) {

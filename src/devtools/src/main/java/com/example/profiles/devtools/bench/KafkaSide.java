@@ -48,7 +48,7 @@ final class KafkaSide implements AutoCloseable {
         p.put(ProducerConfig.ACKS_CONFIG, "all");
         // The Kafka 4 client's default linger (KIP-1030), as a shop's producers would run it. With 1 ms
         // the producer sent a request per few records, and at 5,000 events/s the generator and the
-        // broker took 0.6 core each for it, on the two cores the app needs (BENCHMARKS.md).
+        // broker took 0.6 core each for it, on the two cores the app needs (bench/results/round1/NOTES.md).
         // The linger counts in the measured lag: events are stamped before they are handed over.
         p.put(ProducerConfig.LINGER_MS_CONFIG, Long.toString(Long.getLong("bench.producer-linger-ms", 5)));
         p.put(ProducerConfig.BATCH_SIZE_CONFIG, "131072");

@@ -62,7 +62,7 @@ final class LoadStream {
      * {@code backlogSpanMillis}: the time a backlog ({@link #batch}) accrued over. 0 (the default, as
      * every recorded run so far) stamps a whole backlog with one event time, so a busy shopper's
      * events all share it; a backlog that built up while a consumer was away has times spread over
-     * that while, and then each shopper's events come in time order (see BENCHMARKS.md).
+     * that while, and then each shopper's events come in time order (see bench/results/round2/command-floor/NOTES.md).
      */
     record Settings(int users, double zipfExponent, double purchaseShare, double cartShare, double redeliveryShare,
             double outOfOrderShare, long maxLatenessMillis, double probeShare, long backlogSpanMillis) {

@@ -131,7 +131,7 @@ final class Report {
         target(lines, targets, "RSS under load, max over the load phases, " + app + " (MB)", rss, "<= 256", rss > 0 && rss <= 256);
         if (rss > 0 && !String.valueOf(path(results, "machine", "appJvmOptions")).contains("-XX:+AlwaysPreTouch")) {
             // A run of minutes may never fill the heap's old generation, which a long-lived
-            // instance does: 239-249 MB here became 289-292 MB with the heap resident (BENCHMARKS.md).
+            // instance does: 239-249 MB here became 289-292 MB with the heap resident (bench/results/round2/NOTES.md).
             lines.add("  (heap not pre-touched: part of it may never have been resident; add -XX:+AlwaysPreTouch to APP_JVM_OPTS"
                     + " for what a long-lived instance settles at)");
         }

@@ -86,7 +86,7 @@ public final class KnativeManifests {
      * JAVA_OPTS_APPEND; the last -Xmx wins). With the app's own Kafka consumers off the functions
      * only serve HTTP, and a fixed 80 MB heap kept the whole process at 238-244 MB resident with the
      * heap pre-touched under the benchmark's HTTP load, and at 241-243 MB over a 20-minute soak ending
-     * at 50 requests in flight (BENCHMARKS.md, "As the functions are deployed"); the image's 128 MB
+     * at 50 requests in flight (bench/results/round2/start-and-memory-2/NOTES.md); the image's 128 MB
      * is sized for the Kafka path's drain.
      */
     public static final String SERVICE_HEAP = "-Xms80m -Xmx80m -Xmn40m";

@@ -17,7 +17,7 @@ import com.example.profiles.devtools.ProjectRoot;
 /**
  * The JDK AOT cache records the GC and the object layout it was trained with, and a JVM started
  * with others refuses it with one warning line and starts without it (so without the start-up
- * the cache was built for: BENCHMARKS.md, "Start-up"). The cache
+ * the cache was built for: bench/results/round2/NOTES.md, "Start-up"). The cache
  * is trained by bench/aot-train.sh (its defaults for the image, bench/run.sh's for the benchmark)
  * and used by Dockerfile.jvm and bench/run.sh: all four must name the same GC and the same
  * object-header setting. (A cache trained without compact object headers for an image that runs

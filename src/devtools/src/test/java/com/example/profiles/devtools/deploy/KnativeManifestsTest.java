@@ -140,7 +140,7 @@ class KnativeManifestsTest {
     @Test
     void everyServiceHeapReachesTheJvmAndFitsItsMemoryLimit() throws IOException {
         // Resident memory beyond the heap, measured with the heap pre-touched under the benchmark's
-        // HTTP load: 160-164 MB (BENCHMARKS.md, "As the functions are deployed").
+        // HTTP load: 160-164 MB (bench/results/round2/start-and-memory-2/NOTES.md).
         int nonHeapMb = 165;
         String entrypoint = Files.readString(ROOT.resolve("src/knative/src/main/docker/Dockerfile.jvm")).lines()
                 .filter(l -> l.startsWith("ENTRYPOINT")).findFirst().orElseThrow();

@@ -106,7 +106,7 @@ final class KnativeWiring {
         // Events arrive over HTTP from Knative: the app's own Kafka consumers must not read the topics too.
         expect(problems, name, "env " + KnativeManifests.CONSUMERS_SWITCH, env(s, KnativeManifests.CONSUMERS_SWITCH), "false");
         // The heap the Service's JVM runs with (Dockerfile.jvm appends it after its own options): the
-        // one measured to keep a function under its memory size (BENCHMARKS.md, "As the functions are deployed").
+        // one measured to keep a function under its memory size (bench/results/round2/start-and-memory-2/NOTES.md).
         expect(problems, name, "env JAVA_OPTS_APPEND", env(s, "JAVA_OPTS_APPEND"), KnativeManifests.SERVICE_HEAP);
         for (String key : List.of("REDIS_URL", "KAFKA_BOOTSTRAP_SERVERS", "PROFILE_HASH_KEY")) {
             boolean fromSecret = false;
