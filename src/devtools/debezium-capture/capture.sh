@@ -34,6 +34,7 @@ trap cleanup EXIT
 
 # --- PostgreSQL
 pg_port=$(free_port)
+chmod a+x "$work" # the unprivileged user reaches WORK/pg through it (a mktemp -d folder is 0700)
 mkdir -p "$work/pg" && chown "$pg_user" "$work/pg"
 runuser -u "$pg_user" -- initdb -D "$work/pg" -A trust -U postgres >/dev/null
 runuser -u "$pg_user" -- pg_ctl -D "$work/pg" -l "$work/pg/server.log" -w \
