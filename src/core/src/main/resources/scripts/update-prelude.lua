@@ -63,13 +63,10 @@ if redis.call('ZSCORE', applied, dedup_key) then
   return {'duplicate', version(), 0}
 end
 
--- Remembers this event as seen. Ids older than the retention window are forgotten, so the set
--- stays bounded per user: the set expires a retention window after its newest id, and the ids older
--- than the window are trimmed on about one event in 16 (those whose dedup key, a hex digest, ends
--- in 0), not on every event: a trim with nothing to remove was a command per event for nothing. So
--- a busy user's set holds the window plus the few ids since the last trim (each event has a 1 in 16
--- chance to trim); keeping an id longer than the window only makes a re-delivery a duplicate for
--- longer, never the other way round.
+-- Remembers this event as seen, for the retention window, so the set stays bounded per user: it
+-- expires a window after its newest id, and older ids are trimmed on about one event in 16 (a dedup
+-- key, a hex digest, ending in 0): a trim on every event mostly removed nothing, a command for
+-- nothing. An id kept past the window only keeps its re-delivery a duplicate longer.
 local function remember_event()
   if string.byte(dedup_key, -1) % 16 == 0 then
     redis.call('ZREMRANGEBYSCORE', applied, '-inf', now - retention)
