@@ -87,19 +87,6 @@ local function take_older_values()
   return changed
 end
 
--- An older (or the same) change than the one applied: stale, except for the values it still brings
--- (take_older_values), so that the result does not depend on the arrival order.
-local function apply_older_change()
-  remember_event()
-  if not take_older_values() then
-    return stale_result(false)
-  end
-  save_kept()
-  put('src:customer:written_at', now)
-  delete_fields()
-  return applied_result(false)
-end
-
 -- The columns this change sets or removes are current; a column it leaves unchanged keeps its
 -- value, which is as old as the change that wrote it.
 local function track_unchanged_columns()
@@ -117,25 +104,32 @@ local function track_unchanged_columns()
   save_kept()
 end
 
-local function apply_newer_change()
+if current and position <= current then
+  -- An older (or the same) change than the one applied: stale, except for the values it still
+  -- brings (take_older_values), so that the result does not depend on the arrival order.
   remember_event()
-  for i = 1, #set, 2 do
-    put(set[i], set[i + 1])
+  if not take_older_values() then
+    return stale_result(false)
   end
-  for _, field in ipairs(removed) do
-    deleted[#deleted + 1] = field
-  end
-  if next(kept) or unchanged_from <= #ARGV then
-    track_unchanged_columns()
-  end
-  put('customer:position', position)
-  put('customer:op', op)
-  touch_source('customer')
+  save_kept()
+  put('src:customer:written_at', now)
   delete_fields()
-  return applied_result(late)
+  return applied_result(false)
 end
 
-if current and position <= current then
-  return apply_older_change()
+-- A newer change: its values replace the stored ones.
+remember_event()
+for i = 1, #set, 2 do
+  put(set[i], set[i + 1])
 end
-return apply_newer_change()
+for _, field in ipairs(removed) do
+  deleted[#deleted + 1] = field
+end
+if next(kept) or unchanged_from <= #ARGV then
+  track_unchanged_columns()
+end
+put('customer:position', position)
+put('customer:op', op)
+touch_source('customer')
+delete_fields()
+return applied_result(late)
