@@ -59,13 +59,6 @@ local function totals_after_order(stored)
   return totals
 end
 
--- An order placed from the shopper's live cart converts it (see cart-lib.lua): the plan, and why
--- the converted cart could not be kept, if it could not.
-local function converted_cart(stored)
-  local cart = cart_plan({t = event_time, k = dedup_key, a = 'CONVERTED', cart = cart_id, order = order_id}, stored)
-  return cart, cart and cart_problem(cart, max_quantity, max_amount, max_total)
-end
-
 -- Recent SKUs scored by purchase time; GT keeps a SKU's newest time when an older event arrives late.
 local function add_recent_skus()
   local skus = {'ZADD', recent, 'GT'}
@@ -79,13 +72,13 @@ local function add_recent_skus()
   end
 end
 
--- The last purchase: newest event time wins; equal times are broken by the larger order id, so
--- any delivery order ends in the same state.
-local function put_last_purchase(last_at, last_order)
-  if event_time > last_at or (event_time == last_at and order_id > last_order) then
-    put('purchase:last_at', event_time)
-    put('purchase:last_order', order_id)
-  end
+-- Keeps an applied purchase's arguments for the lateness window, scored by its event time, so that
+-- an erasure that arrives after it can rebuild the purchase aggregates from the purchases newer
+-- than the erasure (erasure-lib.lua). Entries older than this event by more than the lateness
+-- bound go: an erasure that far behind the newest purchase finds the window closed.
+local function journal_purchase()
+  redis.call('ZADD', journal, event_time, dedup_key .. '|' .. cjson.encode({unpack(ARGV, ARG)}))
+  redis.call('ZREMRANGEBYSCORE', journal, '-inf', '(' .. (event_time - lateness))
 end
 
 -- Reading and checking: the running totals and the converted cart must stay within the limits,
@@ -97,9 +90,11 @@ if problem then
 end
 local last_at = integer_of('purchase:last_at', stored['purchase:last_at'], -1)
 local last_order = stored['purchase:last_order'] or ''
+-- An order placed from the shopper's live cart converts it (see cart-lib.lua).
 local cart = nil
 if cart_id ~= '' then
-  cart, problem = converted_cart(stored)
+  cart = cart_plan({t = event_time, k = dedup_key, a = 'CONVERTED', cart = cart_id, order = order_id}, stored)
+  problem = cart and cart_problem(cart, max_quantity, max_amount, max_total)
   if problem then
     return refused(problem)
   end
@@ -115,7 +110,12 @@ remember_event()
 for i = 1, #totals, 2 do
   put(totals[i], totals[i + 1])
 end
-put_last_purchase(last_at, last_order)
+-- The last purchase: newest event time wins; equal times are broken by the larger order id, so
+-- any delivery order ends in the same state.
+if event_time > last_at or (event_time == last_at and order_id > last_order) then
+  put('purchase:last_at', event_time)
+  put('purchase:last_order', order_id)
+end
 if cart then
   cart_commit(cart, put)
 end
