@@ -28,6 +28,7 @@ end
 
 -- The erasure's functions are made only for a delete (customer.lua's op, ARGV[ARG], is 'd'): Redis
 -- runs the whole script on every call, making each function anew, and no other change uses these.
+-- erase() at the end is the way in; the steps come before it, as Lua needs.
 local erasure_repeated, erase
 if ARGV[ARG] == 'd' then
   -- A hash's fields by name.
