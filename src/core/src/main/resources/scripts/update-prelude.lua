@@ -11,7 +11,7 @@
 -- KEYS[3] recently bought SKUs  profile:{userId}:recent-skus  (zset: sku -> purchase time, ms)
 -- KEYS[4] cart operations       profile:{userId}:cart-log     (zset, see cart-lib.lua)
 -- KEYS[5] erasure tombstone     profile:{userId}:erased       (hash: event_at, position)
--- KEYS[6] purchase journal      profile:{userId}:journal      (zset, see journal_purchase())
+-- KEYS[6] purchase journal      profile:{userId}:journal      (zset, see purchase.lua)
 -- ARGV[1] dedup key (hash of CloudEvent source + id)   ARGV[2] now (ms)
 -- ARGV[3] dedup retention (ms)   ARGV[4] event time (ms)   ARGV[5] lateness bound (ms)
 -- ARGV[6] the most a running total may reach (ProfileLimits: money in base minor units, and counts)
@@ -41,15 +41,11 @@ local function integer_of(field, value, absent)
   return tonumber(value)
 end
 
-local function stored_integer(field, absent)
-  return integer_of(field, redis.call('HGET', profile, field), absent)
-end
-
 -- The version as read by read_profile() (every update script's reading phase), else read now.
 local read_version = nil
 
 local function version()
-  return read_version or stored_integer('version')
+  return read_version or integer_of('version', redis.call('HGET', profile, 'version'))
 end
 
 -- The answer when applying the event would take a running total past its limit: nothing was
@@ -63,13 +59,10 @@ if redis.call('ZSCORE', applied, dedup_key) then
   return {'duplicate', version(), 0}
 end
 
--- Remembers this event as seen. Ids older than the retention window are forgotten, so the set
--- stays bounded per user: the set expires a retention window after its newest id, and the ids older
--- than the window are trimmed on about one event in 16 (those whose dedup key, a hex digest, ends
--- in 0), not on every event: a trim with nothing to remove was a command per event for nothing. So
--- a busy user's set holds the window plus the few ids since the last trim (each event has a 1 in 16
--- chance to trim); keeping an id longer than the window only makes a re-delivery a duplicate for
--- longer, never the other way round.
+-- Remembers this event as seen, for the retention window, so the set stays bounded per user: it
+-- expires a window after its newest id, and older ids are trimmed on about one event in 16 (a dedup
+-- key, a hex digest, ending in 0): a trim on every event mostly removed nothing, a command for
+-- nothing. An id kept past the window only keeps its re-delivery a duplicate longer.
 local function remember_event()
   if string.byte(dedup_key, -1) % 16 == 0 then
     redis.call('ZREMRANGEBYSCORE', applied, '-inf', now - retention)
@@ -83,15 +76,6 @@ end
 local function erased_since(t)
   local erased_at = redis.call('HGET', erased_key, 'event_at')
   return erased_at ~= false and tonumber(erased_at) >= t
-end
-
--- Keeps an applied purchase's arguments for the lateness window, scored by its event time, so that
--- an erasure that arrives after it can rebuild the purchase aggregates from the purchases newer
--- than the erasure (erasure-lib.lua). Entries older than this event by more than the lateness
--- bound go: an erasure that far behind the newest purchase finds the window closed.
-local function journal_purchase()
-  redis.call('ZADD', journal, event_time, dedup_key .. '|' .. cjson.encode({unpack(ARGV, ARG)}))
-  redis.call('ZREMRANGEBYSCORE', journal, '-inf', '(' .. (event_time - lateness))
 end
 
 -- The reading phase's one call to the profile hash: the version and the source's newest event
