@@ -161,9 +161,28 @@ public class CustomerChangeFunction implements ProfileEventFunction<DebeziumChan
             args.add("0");
             return new ProfileUpdate(userId, NAME, eventTime, SCRIPT, args);
         }
-        List<String> set = new ArrayList<>();
-        List<String> removed = new ArrayList<>();
-        List<String> unchanged = new ArrayList<>();
+        Attributes attributes = attributes(change, meta);
+        args.add(Integer.toString(attributes.set.size() / 2));
+        args.addAll(attributes.set);
+        args.add(Integer.toString(attributes.removed.size()));
+        args.addAll(attributes.removed);
+        args.addAll(attributes.unchanged);
+        return new ProfileUpdate(userId, NAME, eventTime, SCRIPT, args);
+    }
+
+    /** What a change does to the attributes, in customer.lua's terms. */
+    private static final class Attributes {
+        /** attribute, value pairs to set */
+        final List<String> set = new ArrayList<>();
+        /** attributes to remove: null columns, values too long to keep */
+        final List<String> removed = new ArrayList<>();
+        /** attributes the change leaves as they are (Debezium's placeholder for a value it could not read) */
+        final List<String> unchanged = new ArrayList<>();
+    }
+
+    /** The allow-listed columns of {@code after} as attributes: converted to text, hashed, cut or left out. */
+    private Attributes attributes(DebeziumChange change, EventMeta meta) {
+        Attributes attributes = new Attributes();
         Map<String, String> attributeColumns = new HashMap<>();
         for (Map.Entry<String, JsonNode> column : change.after().entrySet()) {
             CustomerColumns.Attribute attribute = columns.of(column.getKey());
@@ -177,38 +196,34 @@ public class CustomerChangeFunction implements ProfileEventFunction<DebeziumChan
             }
             JsonNode value = column.getValue();
             if (value == null || value.isNull()) {
-                removed.add(attribute.name());
-                continue;
-            }
-            if (values.isUnavailable(value)) {
-                unchanged.add(attribute.name());
-                continue;
-            }
-            String field = "after." + column.getKey();
-            String text = values.text(field, value, typeOf(change, column.getKey()));
-            if (attribute.hashed()) {
-                set.add(attribute.name());
-                set.add(hash.of(text));
-                continue;
-            }
-            int length = text.codePointCount(0, text.length());
-            if (length > settings.maxValueLength()) {
-                longValue(column.getKey(), length, meta);
-                if (settings.longValues() == CustomerSettings.LongValues.SKIP) {
-                    removed.add(attribute.name());
-                    continue;
+                attributes.removed.add(attribute.name());
+            } else if (values.isUnavailable(value)) {
+                attributes.unchanged.add(attribute.name());
+            } else {
+                String text = values.text("after." + column.getKey(), value, typeOf(change, column.getKey()));
+                String stored = attribute.hashed() ? hash.of(text) : kept(column.getKey(), text, meta);
+                if (stored == null) {
+                    attributes.removed.add(attribute.name());
+                } else {
+                    attributes.set.add(attribute.name());
+                    attributes.set.add(stored);
                 }
-                text = text.substring(0, text.offsetByCodePoints(0, settings.maxValueLength()));
             }
-            set.add(attribute.name());
-            set.add(text);
         }
-        args.add(Integer.toString(set.size() / 2));
-        args.addAll(set);
-        args.add(Integer.toString(removed.size()));
-        args.addAll(removed);
-        args.addAll(unchanged);
-        return new ProfileUpdate(userId, NAME, eventTime, SCRIPT, args);
+        return attributes;
+    }
+
+    /** A clear-text value as stored: whole, cut to the limit, or null when too long to keep (counted and logged). */
+    private String kept(String column, String text, EventMeta meta) {
+        int length = text.codePointCount(0, text.length());
+        if (length <= settings.maxValueLength()) {
+            return text;
+        }
+        longValue(column, length, meta);
+        if (settings.longValues() == CustomerSettings.LongValues.SKIP) {
+            return null;
+        }
+        return text.substring(0, text.offsetByCodePoints(0, settings.maxValueLength()));
     }
 
     /** The column's type: from the record's schema, else the configured hint for schemaless JSON, else unknown (null). */
