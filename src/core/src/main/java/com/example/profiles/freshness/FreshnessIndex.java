@@ -7,6 +7,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.zip.CRC32;
 
 import jakarta.enterprise.context.ApplicationScoped;
@@ -43,9 +44,16 @@ public class FreshnessIndex {
     /** The policy steps, in the order a sweep works through them. */
     public static final List<String> QUEUES = List.of(CART_ABANDON, CART_CLEAR, CUSTOMER_REFRESH, PROFILE_EXPIRE);
     public static final List<String> SOURCES = List.of("purchase", "cart", "customer");
+    /**
+     * How many erasures have been announced, ever: a counter every erasure increments before its
+     * clean-up, which a Kafka batch reads before its scripts and after its index updates.
+     */
+    public static final String ERASURE_EPOCH = "freshness:erasures";
 
     private final PipelinedRedis redis;
     private final FreshnessSettings settings;
+    /** The {@link #ERASURE_EPOCH} this instance read last; -1 before the first reading. */
+    private final AtomicLong lastSeenEpoch = new AtomicLong(-1);
 
     public FreshnessIndex(PipelinedRedis redis, FreshnessSettings settings) {
         this.redis = redis;
@@ -125,24 +133,74 @@ public class FreshnessIndex {
         return flush(batch, null);
     }
 
+    /**
+     * A batch whose index updates are checked against the erasures that happen while its scripts
+     * run: it starts from an {@link #ERASURE_EPOCH} read before any of them. An older reading is as
+     * good (any erasure since makes the count differ), so the last one this instance read serves,
+     * and only the first batch waits for a GET. (The count could come back to the same value only
+     * if Redis lost it and exactly as many erasures followed between two readings.) If Redis does
+     * not answer, the batch does not know the epoch, and its flush checks every user it adds.
+     */
+    public Uni<IndexBatch> openBatch(Deadline deadline) {
+        long seen = lastSeenEpoch.get();
+        if (seen >= 0) {
+            return Uni.createFrom().item(new IndexBatch(seen));
+        }
+        return readEpoch(deadline).map(IndexBatch::new).onFailure().recoverWithItem(() -> new IndexBatch());
+    }
+
+    /** The epoch now, remembered as the last seen. */
+    private Uni<Long> readEpoch(Deadline deadline) {
+        return redis.send(Request.cmd(Command.GET).arg(ERASURE_EPOCH), deadline).map(reply -> {
+            long epoch = reply == null ? 0 : reply.toLong();
+            lastSeenEpoch.set(epoch);
+            return epoch;
+        });
+    }
+
     /** @param deadline by when every update must be answered (null: {@code profiles.store.timeout} from each command) */
     public Uni<Void> flush(IndexBatch batch, Deadline deadline) {
-        List<Uni<?>> commands = new ArrayList<>();
-        batch.removalsByKey().forEach((key, members) -> {
-            Request zrem = Request.cmd(Command.ZREM).arg(key);
-            members.forEach(zrem::arg);
-            commands.add(redis.send(zrem, deadline));
-        });
-        Map<String, Set<String>> added = new HashMap<>();
-        batch.additions().forEach((key, members) -> {
-            Request zadd = Request.cmd(Command.ZADD).arg(key).arg("GT");
-            members.forEach((member, score) -> {
-                zadd.arg(score).arg(member);
-                added.computeIfAbsent(member, u -> new LinkedHashSet<>()).add(key);
+        Map<String, Set<String>> removals = batch.removalsByKey();
+        Uni<?> erasuresAnnounced = removals.isEmpty() ? Uni.createFrom().voidItem() : announceErasure(deadline);
+        return erasuresAnnounced.flatMap(announced -> {
+            List<Uni<?>> commands = new ArrayList<>();
+            removals.forEach((key, members) -> {
+                Request zrem = Request.cmd(Command.ZREM).arg(key);
+                members.forEach(zrem::arg);
+                commands.add(redis.send(zrem, deadline));
             });
-            commands.add(redis.send(zadd, deadline));
+            Map<String, Set<String>> added = new HashMap<>();
+            batch.additions().forEach((key, members) -> {
+                Request zadd = Request.cmd(Command.ZADD).arg(key).arg("GT");
+                members.forEach((member, score) -> {
+                    zadd.arg(score).arg(member);
+                    added.computeIfAbsent(member, u -> new LinkedHashSet<>()).add(key);
+                });
+                commands.add(redis.send(zadd, deadline));
+            });
+            return all(commands).flatMap(done -> added.isEmpty() ? Uni.createFrom().voidItem()
+                    : erasedSince(batch, deadline).flatMap(erased -> erased ? withdrawWhereErased(added, deadline) : Uni.createFrom().voidItem()));
         });
-        return all(commands).flatMap(done -> withdrawWhereErased(added, deadline));
+    }
+
+    /**
+     * Whether any erasure was announced since the batch opened (or the batch does not know): only
+     * then can one of its additions have come after an erasure's clean-up, and its users are checked.
+     * Erasures are rare; so the common batch pays one GET for the check, not one read per user.
+     */
+    private Uni<Boolean> erasedSince(IndexBatch batch, Deadline deadline) {
+        if (batch.erasureEpoch() == null) {
+            return Uni.createFrom().item(true);
+        }
+        return readEpoch(deadline).map(epoch -> epoch != batch.erasureEpoch().longValue());
+    }
+
+    /**
+     * Counts an erasure before its clean-up removes the user from the indexes, so that a batch whose
+     * scripts ran before it and whose additions come after that clean-up sees the count move.
+     */
+    private Uni<?> announceErasure(Deadline deadline) {
+        return redis.send(Request.cmd(Command.INCR).arg(ERASURE_EPOCH), deadline);
     }
 
     /**
@@ -241,11 +299,18 @@ public class FreshnessIndex {
 
     /** @param deadline the event's (null for {@code profiles.store.timeout} from each command) */
     public Uni<Void> forget(String userId, boolean whole, List<String> sources, Deadline deadline) {
-        List<Uni<?>> commands = new ArrayList<>();
-        for (String key : keysToForget(userId, whole, sources)) {
-            commands.add(redis.send(Request.cmd(Command.ZREM).arg(key).arg(userId), deadline));
+        java.util.Set<String> keys = keysToForget(userId, whole, sources);
+        if (keys.isEmpty()) {
+            return Uni.createFrom().voidItem();
         }
-        return all(commands);
+        return announceErasure(deadline).flatMap(announced -> {
+            List<Uni<?>> commands = new ArrayList<>();
+            for (String key : keys) {
+                commands.add(redis.send(Request.cmd(Command.ZREM).arg(key).arg(userId), deadline));
+            }
+            return all(commands);
+        }).onFailure(failure -> !(failure instanceof ProfileStoreUnavailableException))
+                .transform(e -> new ProfileStoreUnavailableException("Redis did not update the freshness index: " + e.getMessage(), e));
     }
 
     public Uni<Void> schedule(String queue, String userId, long due) {

@@ -23,10 +23,29 @@ import java.util.Set;
  * redelivers the erasure, which answers the same clean-up again.
  *
  * <p>Across batches (another channel's, or another instance's after the partition moved) an
- * addition can still be sent after an erasure's removals; {@link FreshnessIndex#flush} then checks
- * the users it added and takes back what their profile no longer holds.
+ * addition can still be sent after an erasure's removals. Every erasure counts itself in
+ * {@link FreshnessIndex#ERASURE_EPOCH} before its removals; a batch opened by
+ * {@link FreshnessIndex#openBatch} reads the count before its scripts, and when it moved by the
+ * time the batch's additions are acknowledged, the flush checks the users it added and takes back
+ * what their profile no longer holds.
  */
 public final class IndexBatch {
+
+    /** {@link FreshnessIndex#ERASURE_EPOCH} when the batch opened, or null when unknown (then every addition is checked). */
+    private final Long erasureEpoch;
+
+    /** A batch that does not know the erasure epoch: its flush checks every user it adds. */
+    public IndexBatch() {
+        this(null);
+    }
+
+    IndexBatch(Long erasureEpoch) {
+        this.erasureEpoch = erasureEpoch;
+    }
+
+    Long erasureEpoch() {
+        return erasureEpoch;
+    }
 
     /** key -> member -> score */
     private final Map<String, Map<String, Long>> additions = new LinkedHashMap<>();

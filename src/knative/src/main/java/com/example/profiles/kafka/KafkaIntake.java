@@ -124,7 +124,11 @@ public class KafkaIntake implements InFlightWork {
             }
         };
         List<KafkaRecord<byte[], byte[]>> records = batch.getRecords();
-        IndexBatch index = new IndexBatch();
+        return freshness.openBatch(Deadline.in(storeTimeout)).chain(index -> applyAll(function, batch, records, recordDecoder, index, finished));
+    }
+
+    private <T> Uni<Void> applyAll(ProfileEventFunction<T> function, KafkaRecordBatch<byte[], byte[]> batch, List<KafkaRecord<byte[], byte[]>> records,
+            RecordDecoder<T> recordDecoder, IndexBatch index, Runnable finished) {
         // Each record's Uni ends with whether it is done (false: abandoned at shutdown); none fails,
         // so no record's end cancels the others (whose later failures nobody would then consume).
         Uni<Boolean> all;

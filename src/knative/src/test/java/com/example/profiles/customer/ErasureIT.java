@@ -32,6 +32,7 @@ import com.example.profiles.freshness.IndexBatch;
 import com.example.profiles.sweeper.SweepReport;
 import com.example.profiles.sweeper.Sweeper;
 import com.example.profiles.testing.CloudEvents;
+import com.example.profiles.testing.CommandStats;
 import com.example.profiles.testing.Infrastructure;
 import com.example.profiles.testing.InjectInfrastructure;
 import com.example.profiles.testing.KafkaEvents;
@@ -207,9 +208,9 @@ class ErasureIT {
         String kept = user();
         post(change(user, "c", 1000, t - 60_000)).body("status", equalTo("APPLIED"));
         post(change(kept, "c", 1000, t - 60_000)).body("status", equalTo("APPLIED"));
-        // Another instance applied the insert and gathered its index update for the end of its
-        // batch; meanwhile the delete is applied here and its clean-up runs first.
-        IndexBatch late = new IndexBatch();
+        // Another instance opened a batch, applied the insert and gathered its index update for the
+        // end of the batch; meanwhile the delete is applied here and its clean-up runs first.
+        IndexBatch late = index.openBatch(null).await().atMost(Duration.ofSeconds(10));
         index.recordApplied(user, "customer", t - 60_000, late);
         index.recordApplied(kept, "customer", t - 60_000, late);
         post(change(user, "d", 2000, t - 55_000)).body("status", equalTo("ERASED"));
@@ -219,6 +220,13 @@ class ErasureIT {
         assertThat(indexedIn(user)).as("an erased user put back by a late batch").isEmpty();
         assertThat(indexedIn(kept)).as("a user whose data is there stays")
                 .contains(FreshnessIndex.indexKey("customer", index.shard(kept)), FreshnessIndex.queueKey(FreshnessIndex.PROFILE_EXPIRE, index.shard(kept)));
+
+        // A batch during which no erasure happened checks nobody: one GET, not a read per user.
+        IndexBatch quiet = index.openBatch(null).await().atMost(Duration.ofSeconds(10));
+        index.recordApplied(kept, "customer", t - 50_000, quiet);
+        CommandStats.reset(List.of(redis()));
+        index.flush(quiet).await().atMost(Duration.ofSeconds(10));
+        assertThat(CommandStats.calls(List.of(redis()))).containsEntry("zadd", 3L).containsEntry("get", 1L).doesNotContainKey("hmget");
 
         // The same without a batch (an HTTP delivery that finished after a parallel retry erased the user).
         index.recordApplied(user, "customer", t - 60_000, (com.example.profiles.store.Deadline) null).await().atMost(Duration.ofSeconds(10));
