@@ -180,7 +180,8 @@ public class FreshnessIndex {
             });
             return all(commands).flatMap(done -> added.isEmpty() ? Uni.createFrom().voidItem()
                     : erasedSince(batch, deadline).flatMap(erased -> erased ? withdrawWhereErased(added, deadline) : Uni.createFrom().voidItem()));
-        });
+        }).onFailure(failure -> !(failure instanceof ProfileStoreUnavailableException)) // the count's INCR or GET
+                .transform(e -> new ProfileStoreUnavailableException("Redis did not update the freshness index: " + e.getMessage(), e));
     }
 
     /**

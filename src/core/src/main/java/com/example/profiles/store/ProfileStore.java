@@ -57,9 +57,14 @@ public class ProfileStore {
         return redis.defaultDeadline();
     }
 
-    /** Error replies that say the store cannot run commands now; any other error reply is the script's own failure. */
+    /**
+     * Error replies that say the store cannot run commands now; any other error reply is the
+     * script's own failure. NOPERM too: an ACL that refuses us a command or a key is the store not
+     * serving us (until an operator fixes it), never a fault of the event, which must not be
+     * dead-lettered for it.
+     */
     private static final java.util.Set<String> UNAVAILABLE_REPLIES = java.util.Set.of("LOADING", "BUSY", "TRYAGAIN", "MOVED", "ASK",
-            "CLUSTERDOWN", "MASTERDOWN", "READONLY", "OOM", "NOREPLICAS", "NOSCRIPT", "CONNECTION_CLOSED");
+            "CLUSTERDOWN", "MASTERDOWN", "READONLY", "OOM", "NOREPLICAS", "NOSCRIPT", "CONNECTION_CLOSED", "NOPERM");
 
     /**
      * True for an error reply (the client fails the command with the reply itself, a Response of

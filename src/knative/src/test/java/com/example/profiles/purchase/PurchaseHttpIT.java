@@ -40,6 +40,35 @@ class PurchaseHttpIT {
     @InjectInfrastructure
     Infrastructure infrastructure;
 
+    /**
+     * Redis refusing us a command (an ACL changed under the application) is the store not serving
+     * us, like an outage: 503, retried, nothing written, never a dead letter; also when the refusal
+     * comes from inside the script (a key the script writes is not ours to write).
+     */
+    @Test
+    void aPermissionRedisRefusesIsRetriedNotDeadLettered() {
+        String user = "perm-" + newId();
+        String eventId = newId();
+        Map<String, Object> order = Purchases.order(user, "o-perm", "EUR");
+        order.put("occurredAt", Instant.now().minusSeconds(5).toString());
+        for (String[] refusal : List.of(new String[] { "-evalsha", "-eval" }, new String[] { "resetkeys", "%R~*" })) {
+            acl(refusal);
+            try {
+                postBinary(PURCHASE_TYPE, eventId, "/test/checkout", null, json(order)).statusCode(503);
+            } finally {
+                acl("+evalsha", "+eval", "resetkeys", "~*");
+            }
+            assertThat(profileHash(user)).as(String.join(" ", refusal)).isEmpty();
+        }
+        postBinary(PURCHASE_TYPE, eventId, "/test/checkout", null, json(order)).statusCode(200).body("profileVersion", equalTo(1));
+    }
+
+    private void acl(String... rules) {
+        List<String> command = new ArrayList<>(List.of("ACL", "SETUSER", "default"));
+        command.addAll(List.of(rules));
+        RedisCommands.call(infrastructure.redis().uri(), command.toArray(String[]::new));
+    }
+
     @Test
     void binaryModePurchaseWritesEveryProfileFieldExactly() {
         String user = "bin-" + newId();
