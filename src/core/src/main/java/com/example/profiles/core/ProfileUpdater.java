@@ -9,7 +9,11 @@ import com.example.profiles.core.ApplyResult.Status;
 import com.example.profiles.freshness.FreshnessIndex;
 import com.example.profiles.freshness.IndexBatch;
 import com.example.profiles.freshness.LagWindows;
+import com.example.profiles.generation.ErasureLedger;
+import com.example.profiles.generation.GenerationState;
+import com.example.profiles.generation.Generations;
 import com.example.profiles.store.Deadline;
+import com.example.profiles.store.Generation;
 import com.example.profiles.store.ProfileKeys;
 import com.example.profiles.store.ProfileStore;
 
@@ -20,7 +24,9 @@ import io.vertx.mutiny.redis.client.Response;
  * Applies a normalized update: runs its script with the shared prelude's arguments (dedup key,
  * now, dedup retention, event time, lateness bound, the profile limits) and records freshness for
  * what was really applied. A script that refuses the event (a running total would pass its limit)
- * wrote nothing; the refusal becomes a {@link ProfileLimitExceededException}.
+ * wrote nothing; the refusal becomes a {@link ProfileLimitExceededException}. The generations it
+ * writes are the pointer's ({@link GenerationState#writes()}: while a rebuild's switch runs, the
+ * next one and then the current one), or one a rebuild names.
  */
 @ApplicationScoped
 public class ProfileUpdater {
@@ -33,10 +39,14 @@ public class ProfileUpdater {
     private final String retentionMillis;
     private final String latenessMillis;
     private final ProfileLimits limits;
+    private final Generations generations;
+    private final ErasureLedger erasures;
 
     public ProfileUpdater(ProfileStore store, EventClock clock, ProfileMetrics metrics, ProfileSettings settings, FreshnessIndex freshness,
-            LagWindows lagWindows, ProfileLimits limits) {
+            LagWindows lagWindows, ProfileLimits limits, Generations generations, ErasureLedger erasures) {
         this.limits = limits;
+        this.generations = generations;
+        this.erasures = erasures;
         this.store = store;
         this.freshness = freshness;
         this.lagWindows = lagWindows;
@@ -53,16 +63,45 @@ public class ProfileUpdater {
      *        null for {@code profiles.store.timeout} from the script's start
      */
     public Uni<ApplyResult> apply(ProfileUpdate update, EventMeta meta, IndexBatch batch, Deadline deadline) {
+        return apply(update, meta, batch, deadline, null);
+    }
+
+    /**
+     * @param target the one generation to write (a rebuild's), or null for those the pointer says
+     */
+    public Uni<ApplyResult> apply(ProfileUpdate update, EventMeta meta, IndexBatch batch, Deadline deadline, Generation target) {
         List<String> args = scriptArgs(meta.dedupKey(), clock.nowMillis(), retentionMillis, latenessMillis, limits.scriptArgs(), update);
         return Uni.createFrom().deferred(() -> {
-            // One deadline for the whole event: script, NOSCRIPT fallback and index updates.
+            // One deadline for the whole event: generation pointer, scripts, NOSCRIPT fallback and index updates.
             Deadline due = deadline != null ? deadline : store.defaultDeadline();
-            return store.run(update.script(), ProfileKeys.all(update.userId()), args, due)
-                    .flatMap(reply -> {
-                        ApplyResult result = result(update, meta, reply);
-                        return index(update, result, cleanup(reply), batch, due).replaceWith(result);
-                    });
+            if (target != null) {
+                return applyTo(target, true, update, meta, args, batch, due);
+            }
+            return generations.fresh().flatMap(state -> {
+                List<Generation> writes = state.writes();
+                Uni<ApplyResult> applied = applyTo(writes.get(0), writes.size() == 1, update, meta, args, batch, due);
+                for (int i = 1; i < writes.size(); i++) {
+                    Generation generation = writes.get(i);
+                    boolean answers = i == writes.size() - 1;
+                    applied = applied.flatMap(first -> applyTo(generation, answers, update, meta, args, batch, due));
+                }
+                return applied;
+            });
         });
+    }
+
+    /** @param answers whether this generation's result is the event's (its lag is recorded) */
+    private Uni<ApplyResult> applyTo(Generation generation, boolean answers, ProfileUpdate update, EventMeta meta, List<String> args,
+            IndexBatch batch, Deadline due) {
+        return store.run(update.script(), ProfileKeys.all(generation, update.userId()), args, due)
+                .flatMap(reply -> {
+                    ApplyResult result = result(update, meta, reply, answers);
+                    String cleanup = cleanup(reply);
+                    Uni<Void> ledger = cleanup != null && update.erasurePosition() != null
+                            ? erasures.record(update.userId(), update.eventTimeMillis(), update.erasurePosition(), due)
+                            : Uni.createFrom().voidItem();
+                    return ledger.flatMap(recorded -> index(generation, update, result, cleanup, batch, due)).replaceWith(result);
+                });
     }
 
     /**
@@ -92,26 +131,26 @@ public class ProfileUpdater {
      * what the script names: every index and queue when no profile is left, else the freshness
      * indexes of the sources left without data.
      */
-    private Uni<Void> index(ProfileUpdate update, ApplyResult result, String cleanup, IndexBatch batch, Deadline deadline) {
+    private Uni<Void> index(Generation generation, ProfileUpdate update, ApplyResult result, String cleanup, IndexBatch batch, Deadline deadline) {
         if (cleanup != null) {
             boolean whole = cleanup.equals("profile");
             List<String> sources = whole || cleanup.isEmpty() ? List.of() : List.of(cleanup.split(","));
             if (batch != null) {
-                freshness.forget(update.userId(), whole, sources, batch);
+                freshness.forget(generation, update.userId(), whole, sources, batch);
                 return Uni.createFrom().voidItem();
             }
-            return freshness.forget(update.userId(), whole, sources, deadline);
+            return freshness.forget(generation, update.userId(), whole, sources, deadline);
         }
         if (batch != null) {
             switch (result.status()) {
-                case APPLIED, DUPLICATE -> freshness.recordApplied(update.userId(), update.source(), update.eventTimeMillis(), batch);
+                case APPLIED, DUPLICATE -> freshness.recordApplied(generation, update.userId(), update.source(), update.eventTimeMillis(), batch);
                 default -> {
                 }
             }
             return Uni.createFrom().voidItem();
         }
         return switch (result.status()) {
-            case APPLIED, DUPLICATE -> freshness.recordApplied(update.userId(), update.source(), update.eventTimeMillis(), deadline);
+            case APPLIED, DUPLICATE -> freshness.recordApplied(generation, update.userId(), update.source(), update.eventTimeMillis(), deadline);
             default -> Uni.createFrom().voidItem();
         };
     }
@@ -125,7 +164,7 @@ public class ProfileUpdater {
      * The scripts answer {status, version, late (0/1)}, or {'refused', version, 0, code, detail}
      * (which throws: nothing was written).
      */
-    private ApplyResult result(ProfileUpdate update, EventMeta meta, Response reply) {
+    private ApplyResult result(ProfileUpdate update, EventMeta meta, Response reply, boolean answers) {
         String answer = reply.get(0).toString();
         if (answer.equals("refused")) {
             throw limits.refusal(reply.get(3).toString(), reply.size() > 4 ? reply.get(4).toString() : "");
@@ -134,7 +173,7 @@ public class ProfileUpdater {
         long version = reply.get(1).toLong();
         boolean late = reply.get(2).toInteger() == 1;
         long lag = 0;
-        if (status == Status.APPLIED) {
+        if (status == Status.APPLIED && answers) {
             long written = clock.nowMillis();
             lag = Math.max(0, written - update.eventTimeMillis());
             metrics.freshnessLag(update.source(), lag);

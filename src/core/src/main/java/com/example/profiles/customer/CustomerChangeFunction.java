@@ -159,7 +159,7 @@ public class CustomerChangeFunction implements ProfileEventFunction<DebeziumChan
             // A delete needs only the key: nothing else of before is read.
             args.add("0");
             args.add("0");
-            return new ProfileUpdate(userId, NAME, eventTime, SCRIPT, args);
+            return new ProfileUpdate(userId, NAME, eventTime, SCRIPT, args, position(source));
         }
         Attributes attributes = attributes(change, meta);
         args.add(Integer.toString(attributes.set.size() / 2));

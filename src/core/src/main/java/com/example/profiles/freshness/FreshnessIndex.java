@@ -13,6 +13,7 @@ import java.util.zip.CRC32;
 import jakarta.enterprise.context.ApplicationScoped;
 
 import com.example.profiles.store.Deadline;
+import com.example.profiles.store.Generation;
 import com.example.profiles.store.PipelinedRedis;
 import com.example.profiles.store.ProfileKeys;
 import com.example.profiles.store.ProfileStoreUnavailableException;
@@ -32,7 +33,8 @@ import io.vertx.mutiny.redis.client.Request;
  * the sweeper reads only what is due, so a sweep costs what is stale, not what exists.</li>
  * </ul>
  * They live outside the user's slot, so they cannot change in the event's script: they are updated
- * right after it with {@code ZADD GT}, which a retry or a re-delivery repeats harmlessly.
+ * right after it with {@code ZADD GT}, which a retry or a re-delivery repeats harmlessly. Each
+ * {@link Generation} of the profiles has its own (its prefix before the names above).
  */
 @ApplicationScoped
 public class FreshnessIndex {
@@ -70,25 +72,35 @@ public class FreshnessIndex {
         return settings.shards();
     }
 
+    /** A source's freshness index shard of the first generation. */
     public static String indexKey(String source, int shard) {
-        return "freshness:{" + source + ":" + shard + "}";
+        return indexKey(Generation.FIRST, source, shard);
     }
 
+    /** A policy step's due-queue shard of the first generation. */
     public static String queueKey(String queue, int shard) {
-        return "due:{" + queue + ":" + shard + "}";
+        return queueKey(Generation.FIRST, queue, shard);
+    }
+
+    public static String indexKey(Generation generation, String source, int shard) {
+        return generation.key("freshness:{" + source + ":" + shard + "}");
+    }
+
+    public static String queueKey(Generation generation, String queue, int shard) {
+        return generation.key("due:{" + queue + ":" + shard + "}");
     }
 
     /** After an event of {@code source} was applied (or re-delivered): its data is as new as {@code eventTime}. */
-    public Uni<Void> recordApplied(String userId, String source, long eventTime) {
-        return recordApplied(userId, source, eventTime, (Deadline) null);
+    public Uni<Void> recordApplied(Generation generation, String userId, String source, long eventTime) {
+        return recordApplied(generation, userId, source, eventTime, (Deadline) null);
     }
 
     /** @param deadline the event's (null for {@code profiles.store.timeout} from each command) */
-    public Uni<Void> recordApplied(String userId, String source, long eventTime, Deadline deadline) {
+    public Uni<Void> recordApplied(Generation generation, String userId, String source, long eventTime, Deadline deadline) {
         int shard = shard(userId);
         List<Uni<?>> commands = new ArrayList<>(3);
         Map<String, Set<String>> added = new HashMap<>();
-        applied(userId, source, eventTime, shard, (key, score) -> {
+        applied(generation, source, eventTime, shard, (key, score) -> {
             commands.add(zaddGreater(key, score, userId, deadline));
             added.computeIfAbsent(userId, u -> new LinkedHashSet<>()).add(key);
         });
@@ -96,33 +108,33 @@ public class FreshnessIndex {
     }
 
     /** The same as {@link #recordApplied}, gathered into {@code batch} to be sent by {@link #flush}. */
-    public void recordApplied(String userId, String source, long eventTime, IndexBatch batch) {
-        applied(userId, source, eventTime, shard(userId), (key, score) -> batch.add(key, userId, score));
+    public void recordApplied(Generation generation, String userId, String source, long eventTime, IndexBatch batch) {
+        applied(generation, source, eventTime, shard(userId), (key, score) -> batch.add(key, userId, score));
     }
 
-    /** The same as {@link #forget(String, boolean, List)}, gathered into {@code batch}. */
-    public void forget(String userId, boolean whole, List<String> sources, IndexBatch batch) {
-        batch.forget(userId, keysToForget(userId, whole, sources));
+    /** The same as {@link #forget(Generation, String, boolean, List)}, gathered into {@code batch}. */
+    public void forget(Generation generation, String userId, boolean whole, List<String> sources, IndexBatch batch) {
+        batch.forget(userId, keysToForget(generation, userId, whole, sources));
     }
 
-    /** The same as {@link #forget(String)} with every index and queue, gathered into {@code batch}. */
-    public void forget(String userId, IndexBatch batch) {
-        forget(userId, true, List.of(), batch);
+    /** The same as {@link #forget(Generation, String)} with every index and queue, gathered into {@code batch}. */
+    public void forget(Generation generation, String userId, IndexBatch batch) {
+        forget(generation, userId, true, List.of(), batch);
     }
 
     /**
      * @param whole every index and due queue (no profile is left)
      * @param sources otherwise: the sources whose freshness index the user leaves (left without data)
      */
-    private java.util.Set<String> keysToForget(String userId, boolean whole, List<String> sources) {
+    private java.util.Set<String> keysToForget(Generation generation, String userId, boolean whole, List<String> sources) {
         int shard = shard(userId);
         java.util.Set<String> keys = new java.util.LinkedHashSet<>();
         for (String source : whole ? SOURCES : sources) {
-            keys.add(indexKey(source, shard));
+            keys.add(indexKey(generation, source, shard));
         }
         if (whole) {
             for (String queue : QUEUES) {
-                keys.add(queueKey(queue, shard));
+                keys.add(queueKey(generation, queue, shard));
             }
         }
         return keys;
@@ -217,25 +229,29 @@ public class FreshnessIndex {
         if (added.isEmpty()) {
             return Uni.createFrom().voidItem();
         }
-        List<String> users = new ArrayList<>(added.keySet());
-        List<Uni<?>> checks = new ArrayList<>(users.size());
+        List<Uni<?>> checks = new ArrayList<>(added.size());
         Map<String, List<String>> withdrawals = new java.util.concurrent.ConcurrentHashMap<>();
-        for (String user : users) {
-            Request hmget = Request.cmd(Command.HMGET).arg(ProfileKeys.profile(user));
-            SOURCES.forEach(source -> hmget.arg("src:" + source + ":event_at"));
-            checks.add(redis.send(hmget, deadline).invoke(fields -> {
-                Set<String> present = new java.util.HashSet<>();
-                for (int i = 0; i < SOURCES.size(); i++) {
-                    if (fields.get(i) != null) {
-                        present.add(SOURCES.get(i));
+        added.forEach((user, keys) -> {
+            // A user's additions may be in two generations (while a rebuild's switch writes both): each is checked against its own profile.
+            Map<Generation, List<String>> byGeneration = new HashMap<>();
+            keys.forEach(key -> byGeneration.computeIfAbsent(Generation.of(key), g -> new ArrayList<>()).add(key));
+            byGeneration.forEach((generation, ofGeneration) -> {
+                Request hmget = Request.cmd(Command.HMGET).arg(ProfileKeys.profile(generation, user));
+                SOURCES.forEach(source -> hmget.arg("src:" + source + ":event_at"));
+                checks.add(redis.send(hmget, deadline).invoke(fields -> {
+                    Set<String> present = new java.util.HashSet<>();
+                    for (int i = 0; i < SOURCES.size(); i++) {
+                        if (fields.get(i) != null) {
+                            present.add(SOURCES.get(i));
+                        }
                     }
-                }
-                List<String> gone = added.get(user).stream().filter(key -> !held(key, present)).toList();
-                if (!gone.isEmpty()) {
-                    withdrawals.put(user, gone);
-                }
-            }));
-        }
+                    List<String> gone = ofGeneration.stream().filter(key -> !held(key, present)).toList();
+                    if (!gone.isEmpty()) {
+                        withdrawals.merge(user, gone, (a, b) -> java.util.stream.Stream.concat(a.stream(), b.stream()).toList());
+                    }
+                }));
+            });
+        });
         return all(checks).flatMap(done -> {
             List<Uni<?>> removals = new ArrayList<>();
             withdrawals.forEach((user, keys) -> keys.forEach(key -> removals.add(redis.send(Request.cmd(Command.ZREM).arg(key).arg(user), deadline))));
@@ -244,7 +260,8 @@ public class FreshnessIndex {
     }
 
     /** Whether a user whose profile holds data of {@code present} sources belongs in {@code key}. */
-    private static boolean held(String key, Set<String> present) {
+    private static boolean held(String generationKey, Set<String> present) {
+        String key = generationKey.substring(Generation.of(generationKey).prefix().length());
         for (String source : SOURCES) {
             if (key.startsWith("freshness:{" + source + ":")) {
                 return present.contains(source);
@@ -259,14 +276,14 @@ public class FreshnessIndex {
         return !present.isEmpty(); // profile-expire: any data at all
     }
 
-    private void applied(String userId, String source, long eventTime, int shard, java.util.function.ObjLongConsumer<String> zaddGreater) {
-        zaddGreater.accept(indexKey(source, shard), eventTime);
-        zaddGreater.accept(queueKey(PROFILE_EXPIRE, shard), eventTime + settings.profile().expireAfter().toMillis());
+    private void applied(Generation generation, String source, long eventTime, int shard, java.util.function.ObjLongConsumer<String> zaddGreater) {
+        zaddGreater.accept(indexKey(generation, source, shard), eventTime);
+        zaddGreater.accept(queueKey(generation, PROFILE_EXPIRE, shard), eventTime + settings.profile().expireAfter().toMillis());
         if (source.equals("cart")) {
-            zaddGreater.accept(queueKey(CART_ABANDON, shard), eventTime + settings.cart().abandonAfter().toMillis());
+            zaddGreater.accept(queueKey(generation, CART_ABANDON, shard), eventTime + settings.cart().abandonAfter().toMillis());
         } else if (source.equals("customer")) {
             // The shorter (active shopper) interval: the sweeper postpones inactive shoppers' entries.
-            zaddGreater.accept(queueKey(CUSTOMER_REFRESH, shard), eventTime + settings.customer().activeRefreshAfter().toMillis());
+            zaddGreater.accept(queueKey(generation, CUSTOMER_REFRESH, shard), eventTime + settings.customer().activeRefreshAfter().toMillis());
         }
     }
 
@@ -288,19 +305,19 @@ public class FreshnessIndex {
                 .transform(e -> new ProfileStoreUnavailableException("Redis did not update the freshness index: " + e.getMessage(), e));
     }
 
-    /** After an erasure or expiry: the user leaves every index and queue. */
-    public Uni<Void> forget(String userId) {
-        return forget(userId, true, List.of(), (Deadline) null);
+    /** After an erasure or expiry: the user leaves every index and queue of the generation. */
+    public Uni<Void> forget(Generation generation, String userId) {
+        return forget(generation, userId, true, List.of(), (Deadline) null);
     }
 
     /** After an erasure: the user leaves every index and queue ({@code whole}), or the freshness indexes of {@code sources}. */
-    public Uni<Void> forget(String userId, boolean whole, List<String> sources) {
-        return forget(userId, whole, sources, (Deadline) null);
+    public Uni<Void> forget(Generation generation, String userId, boolean whole, List<String> sources) {
+        return forget(generation, userId, whole, sources, (Deadline) null);
     }
 
     /** @param deadline the event's (null for {@code profiles.store.timeout} from each command) */
-    public Uni<Void> forget(String userId, boolean whole, List<String> sources, Deadline deadline) {
-        java.util.Set<String> keys = keysToForget(userId, whole, sources);
+    public Uni<Void> forget(Generation generation, String userId, boolean whole, List<String> sources, Deadline deadline) {
+        java.util.Set<String> keys = keysToForget(generation, userId, whole, sources);
         if (keys.isEmpty()) {
             return Uni.createFrom().voidItem();
         }
@@ -314,8 +331,8 @@ public class FreshnessIndex {
                 .transform(e -> new ProfileStoreUnavailableException("Redis did not update the freshness index: " + e.getMessage(), e));
     }
 
-    public Uni<Void> schedule(String queue, String userId, long due) {
-        return zaddGreater(queueKey(queue, shard(userId)), due, userId, null).replaceWithVoid();
+    public Uni<Void> schedule(Generation generation, String queue, String userId, long due) {
+        return zaddGreater(queueKey(generation, queue, shard(userId)), due, userId, null).replaceWithVoid();
     }
 
     private Uni<?> zaddGreater(String key, long score, String member, Deadline deadline) {

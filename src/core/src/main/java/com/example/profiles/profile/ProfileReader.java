@@ -12,6 +12,8 @@ import jakarta.enterprise.context.ApplicationScoped;
 
 import com.example.profiles.core.CurrencyConverter;
 import com.example.profiles.core.EventClock;
+import com.example.profiles.generation.GenerationState;
+import com.example.profiles.generation.Generations;
 import com.example.profiles.store.ProfileKeys;
 import com.example.profiles.store.ProfileScript;
 import com.example.profiles.store.ProfileStore;
@@ -38,13 +40,16 @@ public class ProfileReader {
     public static final String FUNCTION = "profile";
 
     private static final ProfileScript READ = ProfileScript.plain("read-profile");
+    private static final ProfileScript READ_SWITCHING = ProfileScript.plain("read-profile-switching");
 
     private final ProfileStore store;
     private final EventClock clock;
     private final CurrencyConverter currencies;
     private final ObjectMapper mapper;
+    private final Generations generations;
 
-    public ProfileReader(ProfileStore store, EventClock clock, CurrencyConverter currencies, ObjectMapper mapper) {
+    public ProfileReader(ProfileStore store, EventClock clock, CurrencyConverter currencies, ObjectMapper mapper, Generations generations) {
+        this.generations = generations;
         this.store = store;
         this.clock = clock;
         this.currencies = currencies;
@@ -58,7 +63,15 @@ public class ProfileReader {
 
     /** The profile, or empty when the store holds nothing for this user. */
     public Uni<Optional<ProfileView>> read(String userId) {
-        return store.run(READ, ProfileKeys.all(userId), List.of()).map(reply -> toView(userId, reply));
+        return generations.fresh().flatMap(state -> switch (state.phase()) {
+            case IDLE, BUILDING -> store.run(READ, ProfileKeys.all(state.current(), userId), List.of());
+            case DUAL, SWITCHED -> {
+                List<String> current = ProfileKeys.all(state.current(), userId);
+                List<String> next = ProfileKeys.all(state.next(), userId);
+                yield store.run(READ_SWITCHING, List.of(current.get(0), current.get(2), next.get(0), next.get(2)),
+                        List.of(state.phase() == GenerationState.Phase.DUAL ? "current" : "next"));
+            }
+        }).map(reply -> toView(userId, reply));
     }
 
     private Optional<ProfileView> toView(String userId, Response reply) {

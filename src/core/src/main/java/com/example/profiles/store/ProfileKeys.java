@@ -5,7 +5,7 @@ import java.util.List;
 /**
  * Where one shopper's profile lives in Redis. Every key carries the user id as a hash tag
  * ({@code {userId}}), so all of a user's keys sit in one Redis Cluster slot and one Lua script can
- * update them atomically.
+ * update them atomically. The names without a {@link Generation} are those of the first one.
  */
 public final class ProfileKeys {
 
@@ -52,5 +52,15 @@ public final class ProfileKeys {
     /** Every key of the user, in the order the Lua scripts expect them as KEYS[1..n]. */
     public static List<String> all(String userId) {
         return List.of(profile(userId), appliedEvents(userId), recentSkus(userId), cartLog(userId), erasure(userId), purchaseJournal(userId));
+    }
+
+    /** The profile hash of the user in {@code generation}. */
+    public static String profile(Generation generation, String userId) {
+        return generation.key(profile(userId));
+    }
+
+    /** Every key of the user in {@code generation}, in the scripts' order. */
+    public static List<String> all(Generation generation, String userId) {
+        return all(userId).stream().map(generation::key).toList();
     }
 }

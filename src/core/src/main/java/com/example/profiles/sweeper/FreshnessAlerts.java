@@ -19,6 +19,7 @@ import com.example.profiles.core.EventClock;
 import com.example.profiles.freshness.FreshnessIndex;
 import com.example.profiles.freshness.FreshnessSettings;
 import com.example.profiles.freshness.LagWindows;
+import com.example.profiles.store.Generation;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
 import io.cloudevents.CloudEvent;
@@ -77,13 +78,14 @@ public class FreshnessAlerts {
     public record Condition(String name, String source, boolean firing, double value, double threshold) {
     }
 
-    public List<Condition> evaluate() {
+    /** Judges every condition now; the stale share from the generation readers are served from. */
+    public List<Condition> evaluate(Generation serving) {
         long now = clock.nowMillis();
         List<Condition> conditions = new ArrayList<>();
         settings.sources().forEach((source, config) -> {
             conditions.add(lag(source, config, now));
             conditions.add(silence(source, config, now));
-            conditions.add(staleShare(source, config, now));
+            conditions.add(staleShare(serving, source, config, now));
         });
         for (Condition c : conditions) {
             gauge("profile_freshness_condition_value", c).set(c.value());
@@ -121,13 +123,13 @@ public class FreshnessAlerts {
         return new Condition("silent", source, silentSeconds > config.silentAfter().toSeconds(), silentSeconds, config.silentAfter().toSeconds());
     }
 
-    private Condition staleShare(String source, FreshnessSettings.Source config, long now) {
+    private Condition staleShare(Generation generation, String source, FreshnessSettings.Source config, long now) {
         long stale = 0;
         long total = 0;
         var index = redis.sortedSet(String.class);
         ScoreRange<Double> old = new ScoreRange<>(Double.NEGATIVE_INFINITY, true, (double) (now - config.staleAfter().toMillis()), false);
         for (int shard = 0; shard < settings.shards(); shard++) {
-            String key = FreshnessIndex.indexKey(source, shard);
+            String key = FreshnessIndex.indexKey(generation, source, shard);
             total += index.zcard(key);
             stale += index.zcount(key, old);
         }

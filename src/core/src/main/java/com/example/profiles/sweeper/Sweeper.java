@@ -17,6 +17,10 @@ import com.example.profiles.core.ProfileSettings;
 import com.example.profiles.store.ProfileStore;
 import com.example.profiles.freshness.FreshnessIndex;
 import com.example.profiles.freshness.FreshnessSettings;
+import com.example.profiles.generation.ErasureLedger;
+import com.example.profiles.generation.GenerationState;
+import com.example.profiles.generation.Generations;
+import com.example.profiles.store.Generation;
 
 import io.quarkus.redis.datasource.RedisDataSource;
 import io.quarkus.redis.datasource.value.SetArgs;
@@ -30,7 +34,9 @@ import io.quarkus.redis.datasource.sortedset.ZRangeArgs;
  * refresh, profile expiry) shard by shard, and hands each due entry to its check-and-act script.
  * Bounded by {@link SweeperSettings#maxEntries()} and the time budget; what is left waits for the
  * next run. Safe when runs overlap (the lease keeps a second run out; the scripts would act once
- * anyway) and when a run dies half-way (its entries are still due, its lease expires).
+ * anyway) and when a run dies half-way (its entries are still due, its lease expires). Each
+ * generation the pointer keeps ({@link GenerationState#swept()}) is swept with its own queues; the
+ * alerts judge the one readers are served from. The erasure ledger is trimmed here too.
  */
 @ApplicationScoped
 public class Sweeper {
@@ -47,8 +53,8 @@ public class Sweeper {
     private static final ProfileScript COMPARE_AND_REMOVE = ProfileScript.plain("compare-and-remove");
     private static final ProfileScript RELEASE_LEASE = ProfileScript.plain("release-lease");
 
-    /** A due-queue entry as selected, with the score (due time, epoch ms) it had. */
-    public record DueEntry(String queue, int shard, String userId, long score) {
+    /** A due-queue entry of a generation as selected, with the score (due time, epoch ms) it had. */
+    public record DueEntry(Generation generation, String queue, int shard, String userId, long score) {
     }
 
     private final RedisDataSource redis;
@@ -60,6 +66,8 @@ public class Sweeper {
     private final EventClock clock;
     private final RefreshRequests refreshRequests;
     private final FreshnessAlerts alerts;
+    private final Generations generations;
+    private final ErasureLedger erasures;
     /** Set at shutdown: a running sweep stops at its next entry batch (what is left stays due). */
     private volatile boolean stopping;
     private final java.util.concurrent.atomic.AtomicInteger running = new java.util.concurrent.atomic.AtomicInteger();
@@ -68,7 +76,9 @@ public class Sweeper {
 
     public Sweeper(RedisDataSource redis, ProfileStore store, FreshnessIndex index, FreshnessSettings freshness, SweeperSettings settings,
             ProfileSettings profileSettings, EventClock clock, RefreshRequests refreshRequests, FreshnessAlerts alerts,
-            io.micrometer.core.instrument.MeterRegistry registry) {
+            io.micrometer.core.instrument.MeterRegistry registry, Generations generations, ErasureLedger erasures) {
+        this.generations = generations;
+        this.erasures = erasures;
         io.micrometer.core.instrument.Gauge.builder("profile.sweeper.last.run", lastRun, java.util.concurrent.atomic.AtomicReference::get)
                 .description("When a sweep last completed (epoch seconds)").baseUnit("seconds").register(registry);
         this.redis = redis;
@@ -148,8 +158,10 @@ public class Sweeper {
         int touched = 0;
         boolean complete = true;
         long deadline = started + timeBudget.toNanos();
+        GenerationState state = generations.fresh().await().atMost(Duration.ofSeconds(10));
         try {
-            work: for (String queue : FreshnessIndex.QUEUES) {
+            work: for (Generation generation : state.swept())
+            for (String queue : FreshnessIndex.QUEUES) {
                 for (int shard = 0; shard < index.shards(); shard++) {
                     while (true) {
                         int room = Math.min(settings.batchSize(), maxEntries - touched);
@@ -157,7 +169,7 @@ public class Sweeper {
                             complete = false;
                             break work;
                         }
-                        List<DueEntry> due = selectDue(queue, shard, clock.nowMillis(), room);
+                        List<DueEntry> due = selectDue(generation, queue, shard, clock.nowMillis(), room);
                         if (due.isEmpty()) {
                             break;
                         }
@@ -177,7 +189,8 @@ public class Sweeper {
                 }
             }
             if (!stopping) {
-                alerts.evaluate();
+                alerts.evaluate(state.serving());
+                erasures.trim(clock.nowMillis()).await().atMost(Duration.ofSeconds(10));
             }
         } finally {
             store.run(RELEASE_LEASE, List.of(LEASE_KEY), List.of(runId)).await().atMost(Duration.ofSeconds(5));
@@ -188,13 +201,13 @@ public class Sweeper {
         return new SweepReport(runId, true, touched, actions, millis, complete);
     }
 
-    /** The entries of one queue shard that are due at {@code now}, oldest first. */
-    public List<DueEntry> selectDue(String queue, int shard, long now, int limit) {
-        List<ScoredValue<String>> due = redis.sortedSet(String.class).zrangebyscoreWithScores(FreshnessIndex.queueKey(queue, shard),
+    /** The entries of one queue shard of a generation that are due at {@code now}, oldest first. */
+    public List<DueEntry> selectDue(Generation generation, String queue, int shard, long now, int limit) {
+        List<ScoredValue<String>> due = redis.sortedSet(String.class).zrangebyscoreWithScores(FreshnessIndex.queueKey(generation, queue, shard),
                 ScoreRange.from(Double.NEGATIVE_INFINITY, (double) now), new ZRangeArgs().limit(0, limit));
         List<DueEntry> entries = new java.util.ArrayList<>(due.size());
         for (ScoredValue<String> entry : due) {
-            entries.add(new DueEntry(queue, shard, entry.value(), (long) entry.score()));
+            entries.add(new DueEntry(generation, queue, shard, entry.value(), (long) entry.score()));
         }
         return entries;
     }
@@ -203,17 +216,18 @@ public class Sweeper {
     public String act(DueEntry entry) {
         long now = clock.nowMillis();
         String user = entry.userId();
+        Generation g = entry.generation();
         return switch (entry.queue()) {
             case FreshnessIndex.CART_ABANDON -> {
-                Decision d = run(ABANDON, user, now, freshness.cart().abandonAfter().toMillis());
+                Decision d = run(ABANDON, g, user, now, freshness.cart().abandonAfter().toMillis());
                 if (d.is("abandoned")) {
-                    index.schedule(FreshnessIndex.CART_CLEAR, user, d.time() + freshness.cart().clearAfter().toMillis()).await().indefinitely();
+                    index.schedule(g, FreshnessIndex.CART_CLEAR, user, d.time() + freshness.cart().clearAfter().toMillis()).await().indefinitely();
                 }
                 settle(entry, d, d.time() + freshness.cart().abandonAfter().toMillis());
                 yield d.name();
             }
             case FreshnessIndex.CART_CLEAR -> {
-                Decision d = run(CLEAR, user, now, freshness.cart().clearAfter().toMillis());
+                Decision d = run(CLEAR, g, user, now, freshness.cart().clearAfter().toMillis());
                 settle(entry, d, d.time() + freshness.cart().clearAfter().toMillis());
                 yield d.name();
             }
@@ -221,11 +235,11 @@ public class Sweeper {
                 FreshnessSettings.Customer c = freshness.customer();
                 Object[] args = { c.refreshAfter().toMillis(), c.activeRefreshAfter().toMillis(), c.activeWindow().toMillis(),
                         c.refreshRetry().toMillis() };
-                Decision d = run(REFRESH, user, now, args[0], args[1], args[2], args[3], "check");
+                Decision d = run(REFRESH, g, user, now, args[0], args[1], args[2], args[3], "check");
                 if (d.is("due")) {
                     // Publish first, then mark: a run that dies in between asks again (same request id).
                     refreshRequests.publish(user, d.time());
-                    d = run(REFRESH, user, now, args[0], args[1], args[2], args[3], "mark");
+                    d = run(REFRESH, g, user, now, args[0], args[1], args[2], args[3], "mark");
                     if (d.is("marked")) {
                         d = new Decision("requested", d.time());
                     }
@@ -234,14 +248,14 @@ public class Sweeper {
                 if (d.is("nothing") || d.is(GONE)) {
                     removeIfUnchanged(entry);
                 } else {
-                    index.schedule(FreshnessIndex.CUSTOMER_REFRESH, user, d.time()).await().indefinitely();
+                    index.schedule(g, FreshnessIndex.CUSTOMER_REFRESH, user, d.time()).await().indefinitely();
                 }
                 yield d.name();
             }
             case FreshnessIndex.PROFILE_EXPIRE -> {
-                Decision d = run(EXPIRE, user, now, freshness.profile().expireAfter().toMillis());
+                Decision d = run(EXPIRE, g, user, now, freshness.profile().expireAfter().toMillis());
                 if (d.is("expired")) {
-                    index.forget(user).await().indefinitely();
+                    index.forget(g, user).await().indefinitely();
                 }
                 settle(entry, d, d.time() + freshness.profile().expireAfter().toMillis());
                 yield d.name();
@@ -256,17 +270,17 @@ public class Sweeper {
         }
     }
 
-    private Decision run(ProfileScript script, String user, long now, Object... own) {
+    private Decision run(ProfileScript script, Generation generation, String user, long now, Object... own) {
         List<String> args = new java.util.ArrayList<>(2 + own.length);
         args.add(Long.toString(now));
         args.add(Long.toString(profileSettings.lateness().toMillis()));
         for (Object arg : own) {
             args.add(String.valueOf(arg));
         }
-        Response reply = store.run(script, ProfileKeys.all(user), args).await().atMost(Duration.ofSeconds(10));
+        Response reply = store.run(script, ProfileKeys.all(generation, user), args).await().atMost(Duration.ofSeconds(10));
         Decision decision = new Decision(reply.get(0).toString(), reply.get(1).toLong());
         if (decision.is(GONE)) {
-            forgetGone(user);
+            forgetGone(generation, user);
         }
         return decision;
     }
@@ -277,14 +291,14 @@ public class Sweeper {
      * profile meanwhile has its index update sent after its script; if that update came before
      * this clean-up, the check after it sees the profile and puts its entries back.
      */
-    private void forgetGone(String user) {
-        index.forget(user).await().atMost(Duration.ofSeconds(10));
-        Map<String, String> times = redis.hash(String.class).hmget(ProfileKeys.profile(user), "src:purchase:event_at", "src:cart:event_at",
+    private void forgetGone(Generation generation, String user) {
+        index.forget(generation, user).await().atMost(Duration.ofSeconds(10));
+        Map<String, String> times = redis.hash(String.class).hmget(ProfileKeys.profile(generation, user), "src:purchase:event_at", "src:cart:event_at",
                 "src:customer:event_at");
         times.forEach((field, value) -> {
             if (value != null) {
                 String source = field.substring("src:".length(), field.length() - ":event_at".length());
-                index.recordApplied(user, source, Long.parseLong(value)).await().atMost(Duration.ofSeconds(10));
+                index.recordApplied(generation, user, source, Long.parseLong(value)).await().atMost(Duration.ofSeconds(10));
             }
         });
     }
@@ -292,14 +306,15 @@ public class Sweeper {
     /** Not yet due: push the entry to its due time. Done or nothing to do: remove it (unless re-queued meanwhile). */
     private void settle(DueEntry entry, Decision decision, long dueAgain) {
         if (decision.is("not-due")) {
-            index.schedule(entry.queue(), entry.userId(), dueAgain).await().indefinitely();
+            index.schedule(entry.generation(), entry.queue(), entry.userId(), dueAgain).await().indefinitely();
         } else {
             removeIfUnchanged(entry);
         }
     }
 
     private void removeIfUnchanged(DueEntry entry) {
-        store.run(COMPARE_AND_REMOVE, List.of(FreshnessIndex.queueKey(entry.queue(), entry.shard())), List.of(entry.userId(), Long.toString(entry.score())))
+        store.run(COMPARE_AND_REMOVE, List.of(FreshnessIndex.queueKey(entry.generation(), entry.queue(), entry.shard())),
+                List.of(entry.userId(), Long.toString(entry.score())))
                 .await().atMost(Duration.ofSeconds(5));
     }
 }

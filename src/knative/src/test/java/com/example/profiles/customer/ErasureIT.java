@@ -26,6 +26,7 @@ import jakarta.inject.Inject;
 import org.apache.kafka.clients.producer.RecordMetadata;
 import org.junit.jupiter.api.Test;
 
+import com.example.profiles.store.Generation;
 import com.example.profiles.devtools.servers.RedisCommands;
 import com.example.profiles.freshness.FreshnessIndex;
 import com.example.profiles.freshness.IndexBatch;
@@ -211,8 +212,8 @@ class ErasureIT {
         // Another instance opened a batch, applied the insert and gathered its index update for the
         // end of the batch; meanwhile the delete is applied here and its clean-up runs first.
         IndexBatch late = index.openBatch(null).await().atMost(Duration.ofSeconds(10));
-        index.recordApplied(user, "customer", t - 60_000, late);
-        index.recordApplied(kept, "customer", t - 60_000, late);
+        index.recordApplied(Generation.FIRST, user, "customer", t - 60_000, late);
+        index.recordApplied(Generation.FIRST, kept, "customer", t - 60_000, late);
         post(change(user, "d", 2000, t - 55_000)).body("status", equalTo("ERASED"));
         assertThat(indexedIn(user)).isEmpty();
 
@@ -223,13 +224,13 @@ class ErasureIT {
 
         // A batch during which no erasure happened checks nobody: one GET, not a read per user.
         IndexBatch quiet = index.openBatch(null).await().atMost(Duration.ofSeconds(10));
-        index.recordApplied(kept, "customer", t - 50_000, quiet);
+        index.recordApplied(Generation.FIRST, kept, "customer", t - 50_000, quiet);
         CommandStats.reset(List.of(redis()));
         index.flush(quiet).await().atMost(Duration.ofSeconds(10));
         assertThat(CommandStats.calls(List.of(redis()))).containsEntry("zadd", 3L).containsEntry("get", 1L).doesNotContainKey("hmget");
 
         // The same without a batch (an HTTP delivery that finished after a parallel retry erased the user).
-        index.recordApplied(user, "customer", t - 60_000, (com.example.profiles.store.Deadline) null).await().atMost(Duration.ofSeconds(10));
+        index.recordApplied(Generation.FIRST, user, "customer", t - 60_000, (com.example.profiles.store.Deadline) null).await().atMost(Duration.ofSeconds(10));
         assertThat(indexedIn(user)).isEmpty();
         assertThat(keysOf(user)).containsExactly("profile:{" + user + "}:erased");
     }

@@ -19,6 +19,7 @@ import jakarta.inject.Inject;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
+import com.example.profiles.store.Generation;
 import com.example.profiles.freshness.LagWindows;
 import com.example.profiles.testing.Infrastructure;
 import com.example.profiles.testing.InjectInfrastructure;
@@ -101,7 +102,7 @@ class FreshnessAlertsIT {
     private void judgeThreeTimes() {
         lagWindows.flush().await().atMost(Duration.ofSeconds(5));
         for (int i = 0; i < 3; i++) {
-            alerts.evaluate();
+            alerts.evaluate(Generation.FIRST);
         }
     }
 

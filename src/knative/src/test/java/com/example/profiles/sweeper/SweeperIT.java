@@ -23,6 +23,7 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
+import com.example.profiles.store.Generation;
 import com.example.profiles.freshness.FreshnessIndex;
 import com.example.profiles.testing.Infrastructure;
 import com.example.profiles.testing.InjectInfrastructure;
@@ -127,7 +128,7 @@ class SweeperIT {
         Instant now = Instant.now();
         String user = cart("race", now.minus(40, ChronoUnit.MINUTES));
         FreshnessIndex index = indexBean();
-        List<Sweeper.DueEntry> due = sweeper.selectDue(FreshnessIndex.CART_ABANDON, index.shard(user), now.toEpochMilli(), 100);
+        List<Sweeper.DueEntry> due = sweeper.selectDue(Generation.FIRST, FreshnessIndex.CART_ABANDON, index.shard(user), now.toEpochMilli(), 100);
         assertThat(due).extracting(Sweeper.DueEntry::userId).contains(user);
 
         cartChange(user, "ITEM_ADDED", 1, Instant.now()); // the shopper comes back
@@ -152,7 +153,7 @@ class SweeperIT {
         }
         // Even without the lease (it expired mid-run, say), acting twice on one entry acts once.
         String user = users.get(0);
-        String again = sweeper.act(new Sweeper.DueEntry(FreshnessIndex.CART_ABANDON, indexBean().shard(user), user, 0));
+        String again = sweeper.act(new Sweeper.DueEntry(Generation.FIRST, FreshnessIndex.CART_ABANDON, indexBean().shard(user), user, 0));
         assertThat(again).isEqualTo("nothing");
         assertThat(abandonOps(user)).isEqualTo(1);
     }

@@ -1,0 +1,111 @@
+package com.example.profiles.generation;
+
+import java.lang.management.ManagementFactory;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+
+import jakarta.annotation.PreDestroy;
+import jakarta.enterprise.context.ApplicationScoped;
+
+import org.jboss.logging.Logger;
+
+import com.example.profiles.store.Deadline;
+import com.example.profiles.store.PipelinedRedis;
+
+import io.quarkus.runtime.Startup;
+import io.smallrye.mutiny.Uni;
+import io.vertx.mutiny.core.Vertx;
+import io.vertx.mutiny.redis.client.Command;
+import io.vertx.mutiny.redis.client.Request;
+import io.vertx.mutiny.redis.client.Response;
+
+/**
+ * This instance's view of the generation pointer ({@value #POINTER} in Redis): read every
+ * {@code profiles.generation.poll}, and again before any profile is written or read when the last
+ * reading is older than {@code profiles.generation.stale-after} (so an instance that was paused, or
+ * a Lambda environment that was frozen, never acts on an old pointer). Each reading also records
+ * which version this instance acts on ({@value #INSTANCES}), which the switch waits for before its
+ * next step. One GET of a small hash a second per instance; nothing on the event path while fresh.
+ */
+@ApplicationScoped
+@Startup
+public class Generations {
+
+    private static final Logger LOG = Logger.getLogger(Generations.class);
+    /** The pointer: current, next, phase, version. */
+    public static final String POINTER = "profiles:generation";
+    /** Instance id to "version|epoch millis" of its last reading. */
+    public static final String INSTANCES = "profiles:generation:instances";
+
+    private final PipelinedRedis redis;
+    private final GenerationSettings settings;
+    private final String instance;
+    private final long timer;
+    private final Vertx vertx;
+    private volatile GenerationState state = GenerationState.INITIAL;
+    /** System.nanoTime() of the last reading; 0 before the first. */
+    private volatile long readAt;
+
+    public Generations(PipelinedRedis redis, GenerationSettings settings, Vertx vertx) {
+        this.redis = redis;
+        this.settings = settings;
+        this.vertx = vertx;
+        this.instance = ManagementFactory.getRuntimeMXBean().getName() + "/" + UUID.randomUUID().toString().substring(0, 8);
+        this.timer = vertx.setPeriodic(settings.poll().toMillis(), id -> refresh().subscribe().with(s -> {
+        }, failure -> LOG.debugf("Generation pointer not read: %s", failure.getMessage())));
+    }
+
+    @PreDestroy
+    void stop() {
+        vertx.cancelTimer(timer);
+    }
+
+    /** The last state read, however old: for what may act on a slightly old view (metrics, pages). */
+    public GenerationState state() {
+        return state;
+    }
+
+    /** The state to act on: the last reading if it is fresh, else a new one (which fails if Redis does not answer). */
+    public Uni<GenerationState> fresh() {
+        long read = readAt;
+        if (read != 0 && System.nanoTime() - read < settings.staleAfter().toNanos()) {
+            return Uni.createFrom().item(state);
+        }
+        return refresh();
+    }
+
+    /** Reads the pointer now and says this instance acts on it. */
+    public Uni<GenerationState> refresh() {
+        long started = System.nanoTime();
+        Request read = Request.cmd(Command.HMGET).arg(POINTER).arg("current").arg("next").arg("phase").arg("version");
+        return redis.send(read, Deadline.in(settings.staleAfter())).map(Generations::parse).flatMap(read1 -> {
+            GenerationState before = state;
+            state = read1;
+            readAt = started;
+            if (before.version() != read1.version()) {
+                LOG.infof("Profiles: %s", read1);
+            }
+            Request ack = Request.cmd(Command.HSET).arg(INSTANCES).arg(instance).arg(read1.version() + "|" + System.currentTimeMillis());
+            return redis.send(ack, Deadline.in(settings.staleAfter())).replaceWith(read1);
+        });
+    }
+
+    /** This instance's name in {@value #INSTANCES}. */
+    public String instance() {
+        return instance;
+    }
+
+    private static GenerationState parse(Response reply) {
+        Map<String, String> fields = new HashMap<>();
+        List<String> names = List.of("current", "next", "phase", "version");
+        for (int i = 0; i < names.size(); i++) {
+            Response value = reply == null ? null : reply.get(i);
+            if (value != null) {
+                fields.put(names.get(i), value.toString());
+            }
+        }
+        return GenerationState.of(fields);
+    }
+}
