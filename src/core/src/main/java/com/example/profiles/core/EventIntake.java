@@ -10,6 +10,7 @@ import org.jboss.logging.Logger;
 import com.example.profiles.core.ProfileMetrics.Outcome;
 import com.example.profiles.freshness.IndexBatch;
 import com.example.profiles.store.Deadline;
+import com.example.profiles.store.Generation;
 import com.example.profiles.store.ProfileStoreTimeoutException;
 import com.example.profiles.store.ProfileStoreUnavailableException;
 
@@ -74,6 +75,12 @@ public class EventIntake {
      */
     public <T> Uni<ApplyResult> apply(ProfileEventFunction<T> function, Supplier<Decoded<T>> decode, String trigger, IndexBatch indexBatch,
             Deadline deadline) {
+        return apply(function, decode, trigger, indexBatch, deadline, null);
+    }
+
+    /** @param generation the one generation to write (a rebuild's), or null for those the pointer says */
+    public <T> Uni<ApplyResult> apply(ProfileEventFunction<T> function, Supplier<Decoded<T>> decode, String trigger, IndexBatch indexBatch,
+            Deadline deadline, Generation generation) {
         String expectedType = eventType(function);
         return Uni.createFrom().deferred(() -> {
             Decoded<T> event = decode.get();
@@ -92,7 +99,7 @@ public class EventIntake {
             }
             validation.check(event.data());
             ProfileUpdate update = function.toUpdate(event.data(), event.meta());
-            return updater.apply(update, event.meta(), indexBatch, deadline);
+            return updater.apply(update, event.meta(), indexBatch, deadline, generation);
         }).invoke(result -> {
             metrics.outcome(function.name(), expectedType, trigger, Outcome.of(result.status()));
             if (result.late()) {

@@ -55,11 +55,16 @@ public class ErasureLedger {
     public Uni<Map<String, Erasure>> latestByUser() {
         return redis.send(Request.cmd(Command.ZRANGE).arg(KEY).arg(0).arg(-1).arg("WITHSCORES"), null).map(reply -> {
             Map<String, Erasure> latest = new HashMap<>();
-            for (int i = 0; i + 1 < reply.size(); i += 2) {
-                String member = reply.get(i).toString();
-                int bar = member.lastIndexOf('|');
-                Erasure erasure = new Erasure(member.substring(0, bar), reply.get(i + 1).toDouble().longValue(), member.substring(bar + 1));
-                latest.merge(erasure.userId(), erasure, (a, b) -> later(a, b));
+            // RESP3 answers [[member, score], ...], RESP2 [member, score, ...].
+            boolean pairs = reply.size() > 0 && reply.get(0).type() == io.vertx.redis.client.ResponseType.MULTI;
+            int entries = pairs ? reply.size() : reply.size() / 2;
+            for (int i = 0; i < entries; i++) {
+                Response member = pairs ? reply.get(i).get(0) : reply.get(2 * i);
+                Response score = pairs ? reply.get(i).get(1) : reply.get(2 * i + 1);
+                String text = member.toString();
+                int bar = text.lastIndexOf('|');
+                Erasure erasure = new Erasure(text.substring(0, bar), score.toDouble().longValue(), text.substring(bar + 1));
+                latest.merge(erasure.userId(), erasure, ErasureLedger::later);
             }
             return latest;
         });
