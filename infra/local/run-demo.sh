@@ -1,10 +1,10 @@
 #!/usr/bin/env bash
 # The local demo in one command, from a fresh clone: build the app, start a real Redis and Kafka on
 # loopback, start the function app against them, replay functions/*/samples through HTTP and Kafka,
-# show the resulting profiles, metrics and dead letters, then stop everything it started.
+# show the resulting profiles, metrics, dead letters and the freshness page, then stop everything it started.
 #
 #   infra/local/run-demo.sh                  # run the demo, then stop
-#   infra/local/run-demo.sh --keep-running   # ...and keep everything up for your own events (Ctrl-C stops)
+#   infra/local/run-demo.sh --keep-running   # ...and keep everything up, the freshness page too (Ctrl-C stops)
 #
 # See infra/local/README.md.
 set -euo pipefail
@@ -154,12 +154,16 @@ run_step "$JAVA" "$JUL" -cp "$TOOLS_CP" com.example.profiles.devtools.local.Repl
   || die "the replay reported problems (see above; app log: $APP_LOG)"
 
 say "Demo finished OK"
+if [[ -z "$KEEP_RUNNING" ]]; then
+  echo "The freshness page was at $APP_URL/freshness; run with --keep-running to keep it up and open it in a browser."
+fi
 
 if [[ -n "$KEEP_RUNNING" ]]; then
   cat <<INFO
 
 Everything keeps running until you press Ctrl-C (or kill $$):
   app    $APP_URL   (log: $APP_LOG)
+  page   $APP_URL/freshness   (the freshness page: open it in a browser; it reloads every 15 s)
   Redis  $REDIS_URL
   Kafka  $KAFKA_BOOTSTRAP_SERVERS
 Send your own event, then read the profile:

@@ -26,7 +26,8 @@ import io.smallrye.mutiny.Uni;
  * of each source happened. Counted in memory and added to Redis every few seconds (a few commands
  * per source, not per event): {@code freshness:lag:{<source>}} (hash, fields
  * {@code <minute>:total} and {@code <minute>:over}, kept an hour) and {@code freshness:last-event}
- * (zset: source to newest event time).
+ * (zset: source to newest event time). Each event also goes to this instance's {@link LagHistory},
+ * the freshness page's chart.
  */
 @ApplicationScoped
 public class LagWindows {
@@ -43,11 +44,13 @@ public class LagWindows {
     /** source -> minute -> {total, over} */
     private final Map<String, Map<Long, LongAdder[]>> pending = new ConcurrentHashMap<>();
     private final Map<String, LongAccumulator> newest = new ConcurrentHashMap<>();
+    private final LagHistory history;
 
-    public LagWindows(ReactiveRedisDataSource redis, FreshnessSettings settings, StoreSettings store) {
+    public LagWindows(ReactiveRedisDataSource redis, FreshnessSettings settings, StoreSettings store, LagHistory history) {
         this.redis = redis;
         this.settings = settings;
         this.timeout = store.timeout();
+        this.history = history;
     }
 
     public static String lagKey(String source) {
@@ -64,6 +67,27 @@ public class LagWindows {
             counts[1].increment();
         }
         newest.computeIfAbsent(source, s -> new LongAccumulator(Math::max, Long.MIN_VALUE)).accumulate(eventTime);
+        history.record(source, lagMillis, writtenAt);
+    }
+
+    /**
+     * From a source's {@link #lagKey} hash: how many events were applied in the minutes from
+     * {@code firstMinute} (epoch minutes) on, and how many of them took longer than the threshold.
+     */
+    public static long[] countsSince(Map<String, String> fields, long firstMinute) {
+        long total = 0;
+        long over = 0;
+        for (Map.Entry<String, String> e : fields.entrySet()) {
+            String[] parts = e.getKey().split(":");
+            if (Long.parseLong(parts[0]) >= firstMinute) {
+                if (parts[1].equals("total")) {
+                    total += Long.parseLong(e.getValue());
+                } else {
+                    over += Long.parseLong(e.getValue());
+                }
+            }
+        }
+        return new long[] { total, over };
     }
 
     /** Adds what was counted since the last flush to Redis. */

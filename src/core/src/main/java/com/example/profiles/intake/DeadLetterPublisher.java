@@ -41,6 +41,9 @@ import io.smallrye.reactive.messaging.kafka.api.OutgoingKafkaRecordMetadata;
  * violation message was a megabyte made a 2 MB dead letter), and a record that would still be
  * larger than {@code max-record-bytes} is sent without its value and original headers, with
  * {@code dead-letter-value-omitted} saying how large it was; its coordinates say where to find it.
+ *
+ * <p>Each copy the broker acknowledged is counted ({@link DeadLetterCounter}); a send that failed
+ * and is tried again counts once, when it succeeds.
  */
 @ApplicationScoped
 public class DeadLetterPublisher {
@@ -71,13 +74,15 @@ public class DeadLetterPublisher {
     private final ObjectMapper mapper;
     private final ProfileSettings settings;
     private final DeadLetterSettings limits;
+    private final DeadLetterCounter counter;
 
     public DeadLetterPublisher(@Channel("dead-letter") MutinyEmitter<byte[]> emitter, ObjectMapper mapper, ProfileSettings settings,
-            DeadLetterSettings limits) {
+            DeadLetterSettings limits, DeadLetterCounter counter) {
         this.emitter = emitter;
         this.mapper = mapper;
         this.settings = settings;
         this.limits = limits;
+        this.counter = counter;
     }
 
     /** The function's dead-letter topic: its descriptor's {@code deadLetterTopic}, else {@code <topic>.dlq}. */
@@ -97,7 +102,8 @@ public class DeadLetterPublisher {
 
     /** An invalid record: the reason is the violations, one line. */
     public Uni<Void> publish(String function, String deadLetterTopic, SourceRecord source, byte[] value, InvalidEventException why) {
-        return publish(function, deadLetterTopic, source, value, why.getMessage(), why.violations());
+        return publish(function, deadLetterTopic, source, value, why.getMessage(), why.violations(),
+                counter.invalidReason(function, why.violations()));
     }
 
     /**
@@ -106,11 +112,13 @@ public class DeadLetterPublisher {
      * out: it may quote the record, and the reason travels further than the record's own topic.
      */
     public Uni<Void> publishInternalError(String function, String deadLetterTopic, SourceRecord source, byte[] value, Throwable failure) {
-        return publish(function, deadLetterTopic, source, value, INTERNAL_ERROR + failure.getClass().getName(), List.of());
+        return publish(function, deadLetterTopic, source, value, INTERNAL_ERROR + failure.getClass().getName(), List.of(),
+                DeadLetterCounter.internalErrorReason(failure));
     }
 
+    /** @param countedAs the bounded reason the copy is counted under once the broker has it */
     private Uni<Void> publish(String function, String deadLetterTopic, SourceRecord source, byte[] value, String reason,
-            List<Violation> violations) {
+            List<Violation> violations, String countedAs) {
         byte[] body = value == null ? new byte[0] : value;
         Object key = source.key();
         Headers headers = source.headers() == null ? new RecordHeaders() : new RecordHeaders(source.headers().toArray());
@@ -142,7 +150,7 @@ public class DeadLetterPublisher {
                 .withKey(key)
                 .withHeaders(headers)
                 .build();
-        return emitter.sendMessage(Message.of(body).addMetadata(metadata));
+        return emitter.sendMessage(Message.of(body).addMetadata(metadata)).invoke(() -> counter.count(function, countedAs));
     }
 
     private static long size(Object key, byte[] value, Headers headers) {

@@ -42,7 +42,8 @@ import io.quarkus.redis.datasource.sortedset.ScoreRange;
  * A condition that starts raises one alert, a CloudEvent on the alerts topic; it is not raised
  * again while it lasts; when it ends, one resolved event follows. The state lives in Redis
  * ({@code freshness:alerts}), so any instance's sweep continues it. Each condition's value is
- * also a gauge, for the Prometheus rules in infra/prometheus.
+ * also a gauge, for the Prometheus rules in infra/prometheus; each alert sent is kept for an hour
+ * for the freshness page ({@link RecentSweeps}).
  */
 @ApplicationScoped
 public class FreshnessAlerts {
@@ -58,18 +59,20 @@ public class FreshnessAlerts {
     private final MutinyEmitter<byte[]> emitter;
     private final ObjectMapper mapper;
     private final MeterRegistry registry;
+    private final RecentSweeps recent;
     private final String topic;
     private final Duration window;
     private final Map<String, AtomicReference<Double>> gauges = new ConcurrentHashMap<>();
 
     public FreshnessAlerts(RedisDataSource redis, FreshnessSettings settings, EventClock clock,
-            @Channel("freshness-alerts") MutinyEmitter<byte[]> emitter, ObjectMapper mapper, MeterRegistry registry) {
+            @Channel("freshness-alerts") MutinyEmitter<byte[]> emitter, ObjectMapper mapper, MeterRegistry registry, RecentSweeps recent) {
         this.redis = redis;
         this.settings = settings;
         this.clock = clock;
         this.emitter = emitter;
         this.mapper = mapper;
         this.registry = registry;
+        this.recent = recent;
         this.topic = settings.alertsTopic();
         this.window = settings.alertWindow();
     }
@@ -97,19 +100,9 @@ public class FreshnessAlerts {
 
     private Condition lag(String source, FreshnessSettings.Source config, long now) {
         Map<String, String> fields = redis.hash(String.class).hgetall(LagWindows.lagKey(source));
-        long firstMinute = (now - window.toMillis()) / 60_000;
-        long total = 0;
-        long over = 0;
-        for (Map.Entry<String, String> e : fields.entrySet()) {
-            String[] parts = e.getKey().split(":");
-            if (Long.parseLong(parts[0]) >= firstMinute) {
-                if (parts[1].equals("total")) {
-                    total += Long.parseLong(e.getValue());
-                } else {
-                    over += Long.parseLong(e.getValue());
-                }
-            }
-        }
+        long[] counts = LagWindows.countsSince(fields, (now - window.toMillis()) / 60_000);
+        long total = counts[0];
+        long over = counts[1];
         double overShare = total == 0 ? 0 : (double) over / total;
         return new Condition("lag", source, total > 0 && overShare > 0.01, overShare, 0.01);
     }
@@ -186,6 +179,7 @@ public class FreshnessAlerts {
                 .await().indefinitely();
         Counter.builder("profile.freshness.alerts").tag("condition", c.name()).tag("source", c.source())
                 .tag("state", type.equals(RAISED) ? "raised" : "resolved").register(registry).increment();
+        recent.alertSent(new RecentSweeps.Alert(now, type.equals(RAISED) ? "raised" : "resolved", c.name(), c.source(), c.value(), c.threshold(), since));
         LOG.warnf("Freshness alert %s: %s of %s is %.3f (threshold %.3f)", type.equals(RAISED) ? "raised" : "resolved", c.name(), c.source(),
                 c.value(), c.threshold());
     }

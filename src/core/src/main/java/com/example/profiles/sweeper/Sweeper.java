@@ -68,6 +68,7 @@ public class Sweeper {
     private final FreshnessAlerts alerts;
     private final Generations generations;
     private final ErasureLedger erasures;
+    private final RecentSweeps recent;
     /** Set at shutdown: a running sweep stops at its next entry batch (what is left stays due). */
     private volatile boolean stopping;
     private final java.util.concurrent.atomic.AtomicInteger running = new java.util.concurrent.atomic.AtomicInteger();
@@ -75,7 +76,7 @@ public class Sweeper {
     private final java.util.concurrent.atomic.AtomicReference<Double> lastRun = new java.util.concurrent.atomic.AtomicReference<>(0.0);
 
     public Sweeper(RedisDataSource redis, ProfileStore store, FreshnessIndex index, FreshnessSettings freshness, SweeperSettings settings,
-            ProfileSettings profileSettings, EventClock clock, RefreshRequests refreshRequests, FreshnessAlerts alerts,
+            ProfileSettings profileSettings, EventClock clock, RefreshRequests refreshRequests, FreshnessAlerts alerts, RecentSweeps recent,
             io.micrometer.core.instrument.MeterRegistry registry, Generations generations, ErasureLedger erasures) {
         this.generations = generations;
         this.erasures = erasures;
@@ -90,6 +91,7 @@ public class Sweeper {
         this.clock = clock;
         this.refreshRequests = refreshRequests;
         this.alerts = alerts;
+        this.recent = recent;
     }
 
     /** Runs one sweep, then evaluates the freshness alerts. Blocking: call it on a worker thread. */
@@ -198,7 +200,9 @@ public class Sweeper {
         lastRun.set(clock.nowMillis() / 1000.0);
         long millis = (System.nanoTime() - started) / 1_000_000;
         LOG.infof("Sweep %s: %d due entries in %d ms %s%s", runId, touched, millis, actions, complete ? "" : " (more left for the next run)");
-        return new SweepReport(runId, true, touched, actions, millis, complete);
+        SweepReport report = new SweepReport(runId, true, touched, actions, millis, complete);
+        recent.sweepDone(report, clock.nowMillis());
+        return report;
     }
 
     /** The entries of one queue shard of a generation that are due at {@code now}, oldest first. */

@@ -55,6 +55,12 @@ final class FunctionApp {
         return http.send(request.build(), HttpResponse.BodyHandlers.ofString());
     }
 
+    /** The freshness page, {@code GET /freshness}, as it answered. */
+    HttpResponse<String> freshnessPage() throws IOException, InterruptedException {
+        return http.send(HttpRequest.newBuilder(URI.create(baseUrl + "/freshness")).timeout(HTTP_TIMEOUT).GET().build(),
+                HttpResponse.BodyHandlers.ofString());
+    }
+
     /** The profile, or null for 404; anything else is a problem. */
     JsonNode profile(String user) throws IOException, InterruptedException {
         HttpResponse<String> response = http.send(HttpRequest.newBuilder(

@@ -27,7 +27,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
  * {@code debezium-json}, as the plain Debezium record the connector would write. One line per event;
  * a Kafka event's line is printed once the app has counted its outcome in {@code profile_events_total},
  * so each line says what really happened. Finally it prints each shopper's profile, the freshness lag
- * metrics and the dead-letter records.
+ * metrics, the dead-letter records, the freshness alerts and the freshness page's address and numbers.
  *
  * <p>Usage: {@code Replay --url http://127.0.0.1:PORT [--kafka HOST:PORT] [--functions DIR]};
  * {@code --kafka} defaults to {@code $KAFKA_BOOTSTRAP_SERVERS}. Exit code 0 when every event reached a
@@ -107,6 +107,7 @@ public final class Replay {
             report.printMetrics();
             report.printDeadLetters(functions, kafka.deadLetters(), kafka.deadLettersExpected());
             report.printAlerts();
+            report.printFreshnessPage();
         }
         return log.verdict();
     }

@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.Set;
+import java.util.regex.Pattern;
 
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -16,13 +17,21 @@ import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
-/** What Replay prints once every sample is sent: the profiles, the metrics, the dead letters and the freshness alerts. */
+/**
+ * What Replay prints once every sample is sent: the profiles, the metrics, the dead letters, the
+ * freshness alerts, and what the freshness page shows, with its address.
+ */
 final class ReplayReport {
 
     /** A profile counts as settled once its version has not changed for this long... */
     private static final Duration SETTLE_QUIET = Duration.ofSeconds(1);
     /** ...within at most this long. */
     private static final Duration SETTLE_TIMEOUT = Duration.ofSeconds(20);
+    /** A source's row and a dead-letter row of the freshness page, by their data attributes (FreshnessPageHtml). */
+    private static final Pattern SOURCE_ROW = Pattern.compile(
+            "<tr data-source=\"([a-z]+)\" data-profiles=\"(\\d+)\" data-stale=\"(\\d+)\" data-stale-share=\"([0-9.]+)\"");
+    private static final Pattern DEAD_LETTER_ROW = Pattern.compile(
+            "<tr data-function=\"([^\"]+)\" data-reason=\"([^\"]+)\" data-count=\"(\\d+)\"");
 
     private final ObjectMapper json;
     private final FunctionApp app;
@@ -152,5 +161,36 @@ final class ReplayReport {
         if (count == 0) {
             System.out.println("(none)");
         }
+    }
+
+    /** The freshness page's address and the numbers it shows, read from its data attributes; a page that is not there is a problem. */
+    void printFreshnessPage() throws IOException, InterruptedException {
+        String url = app.baseUrl() + "/freshness";
+        System.out.println();
+        System.out.println("== Freshness page: " + url);
+        var page = app.freshnessPage();
+        if (page.statusCode() != 200 || !page.headers().firstValue("Content-Type").orElse("").startsWith("text/html")) {
+            log.problem("GET /freshness answered " + page.statusCode() + " " + page.headers().firstValue("Content-Type").orElse(""));
+            return;
+        }
+        String html = page.body();
+        if (!html.contains("data-redis=\"available\"")) {
+            log.problem("the freshness page says Redis is unavailable");
+        }
+        var sources = SOURCE_ROW.matcher(html);
+        int rows = 0;
+        while (sources.find()) {
+            rows++;
+            System.out.printf("%-9s profiles with its data %s, stale %s (share %s)%n", sources.group(1), sources.group(2), sources.group(3),
+                    sources.group(4));
+        }
+        if (rows == 0) {
+            log.problem("the freshness page shows no source");
+        }
+        var deadLetters = DEAD_LETTER_ROW.matcher(html);
+        while (deadLetters.find()) {
+            System.out.printf("dead letters of %s, %s: %s%n", deadLetters.group(1), deadLetters.group(2), deadLetters.group(3));
+        }
+        System.out.println("(the last sweep, the alerts of the last hour and a 15-minute lag chart are on the page; open it in a browser)");
     }
 }
