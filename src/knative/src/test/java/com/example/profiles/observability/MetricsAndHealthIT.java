@@ -9,17 +9,28 @@ import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.hasItems;
 
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.TreeSet;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
+import jakarta.inject.Inject;
+
 import org.junit.jupiter.api.Test;
 
+import com.example.profiles.core.ProfileMetrics;
+import com.example.profiles.core.RetryReason;
 import com.example.profiles.testing.RealInfrastructure;
 
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 
-/** Outcomes and freshness at /q/metrics, Redis and Kafka at /q/health. */
+/**
+ * Outcomes and freshness at /q/metrics, Redis and Kafka at /q/health, and every metric the Grafana
+ * dashboard (infra/grafana/profile-functions.json) queries among those /q/metrics exports.
+ */
 @QuarkusTest
 @WithTestResource(RealInfrastructure.class)
 class MetricsAndHealthIT {
@@ -49,6 +60,41 @@ class MetricsAndHealthIT {
         assertThat(value(after, LAG_COUNT) - value(before, LAG_COUNT)).isEqualTo(1.0);
         assertThat(value(after, "profile_freshness_lag_seconds_max{source=\"purchase\"}")).isGreaterThanOrEqualTo(2.0);
         assertThat(after).contains("profile_freshness_lag_seconds{source=\"purchase\",quantile=\"0.99\"}");
+    }
+
+    @Inject
+    ProfileMetrics profileMetrics;
+
+    /**
+     * A panel whose metric was renamed or dropped would show nothing, quietly: every metric a
+     * dashboard query names must be in this application's exposition. Some meters are made at their
+     * first use, so first an event is applied, a sweep runs (the sweeper's gauges) and one retry is
+     * counted through {@link ProfileMetrics#retry}, the call every binding makes (under a function
+     * name of its own, so no other test's count moves; a real outage is RedisOutageIT's part, and
+     * DashboardQueriesIT runs every query against a real Prometheus).
+     */
+    @Test
+    void everyMetricTheDashboardQueriesIsExported() {
+        String order = "{\"userId\":\"dashboard-" + newId() + "\",\"orderId\":\"o-d\",\"currency\":\"EUR\","
+                + "\"items\":[{\"sku\":\"A\",\"category\":\"books\",\"quantity\":1,\"unitPrice\":2}],\"total\":2}";
+        postBinary(PURCHASE_TYPE, newId(), "/test/metrics", Instant.now(), order).statusCode(200);
+        postBinary("dev.knative.sources.ping", newId(), "/test/metrics", null, "{\"reason\":\"scheduled\"}").statusCode(200);
+        profileMetrics.retry("metrics-check", PURCHASE_TYPE, "http", RetryReason.STORE_UNAVAILABLE);
+
+        Set<String> exported = new TreeSet<>();
+        metrics().lines().filter(line -> !line.startsWith("#") && !line.isBlank()).forEach(line -> exported.add(line.split("[{ ]", 2)[0]));
+        List<String> missing = new ArrayList<>();
+        int named = 0;
+        for (DashboardQueries.Query query : DashboardQueries.all()) {
+            for (String metric : DashboardQueries.metricNames(query.expr())) {
+                named++;
+                if (!exported.contains(metric) && !DashboardQueries.PROMETHEUS_OWN.contains(metric)) {
+                    missing.add(query + ": " + metric);
+                }
+            }
+        }
+        assertThat(named).as("metrics the dashboard names").isGreaterThanOrEqualTo(DashboardQueries.all().size());
+        assertThat(missing).as("dashboard queries naming a metric /q/metrics does not export").isEmpty();
     }
 
     @Test

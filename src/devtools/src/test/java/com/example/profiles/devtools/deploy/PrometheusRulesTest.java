@@ -24,14 +24,14 @@ class PrometheusRulesTest {
 
     @Test
     void theRulesAreValid() throws Exception {
-        Result result = promtool("check", "rules", "alerts.yml");
+        Result result = promtool(RULES, "check", "rules", "alerts.yml");
         assertThat(result.exitCode()).as(result.output()).isZero();
         assertThat(result.output()).contains("SUCCESS: 6 rules found");
     }
 
     @Test
     void theRulesFireAndResolveAsTheirUnitTestsSay() throws Exception {
-        Result result = promtool("test", "rules", "alerts.test.yml");
+        Result result = promtool(RULES, "test", "rules", "alerts.test.yml");
         assertThat(result.exitCode()).as(result.output()).isZero();
         assertThat(result.output()).contains("SUCCESS");
     }
@@ -39,12 +39,13 @@ class PrometheusRulesTest {
     record Result(int exitCode, String output) {
     }
 
-    private static Result promtool(String... args) throws IOException, InterruptedException {
+    /** Runs promtool in {@code dir}; skips the calling test when promtool is not installed. */
+    static Result promtool(Path dir, String... args) throws IOException, InterruptedException {
         Path promtool = onPath("promtool");
         Assumptions.assumeTrue(promtool != null, "promtool is not installed (apt-get install prometheus): skipping the alert rule checks");
         List<String> command = new java.util.ArrayList<>(List.of(promtool.toString()));
         command.addAll(List.of(args));
-        Process process = new ProcessBuilder(command).directory(RULES.toFile()).redirectErrorStream(true).start();
+        Process process = new ProcessBuilder(command).directory(dir.toFile()).redirectErrorStream(true).start();
         if (!process.waitFor(60, TimeUnit.SECONDS)) {
             process.destroyForcibly();
             throw new IllegalStateException("promtool did not finish in 60 s");
@@ -52,7 +53,7 @@ class PrometheusRulesTest {
         return new Result(process.exitValue(), new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8));
     }
 
-    private static Path onPath(String name) {
+    static Path onPath(String name) {
         for (String dir : System.getenv().getOrDefault("PATH", "").split(":")) {
             Path candidate = Path.of(dir, name);
             if (Files.isExecutable(candidate)) {
