@@ -69,6 +69,7 @@ public class Sweeper {
     private final Generations generations;
     private final ErasureLedger erasures;
     private final RecentSweeps recent;
+    private final io.micrometer.core.instrument.MeterRegistry registry;
     /** Set at shutdown: a running sweep stops at its next entry batch (what is left stays due). */
     private volatile boolean stopping;
     private final java.util.concurrent.atomic.AtomicInteger running = new java.util.concurrent.atomic.AtomicInteger();
@@ -80,6 +81,7 @@ public class Sweeper {
             io.micrometer.core.instrument.MeterRegistry registry, Generations generations, ErasureLedger erasures) {
         this.generations = generations;
         this.erasures = erasures;
+        this.registry = registry;
         io.micrometer.core.instrument.Gauge.builder("profile.sweeper.last.run", lastRun, java.util.concurrent.atomic.AtomicReference::get)
                 .description("When a sweep last completed (epoch seconds)").baseUnit("seconds").register(registry);
         this.redis = redis;
@@ -198,6 +200,9 @@ public class Sweeper {
             store.run(RELEASE_LEASE, List.of(LEASE_KEY), List.of(runId)).await().atMost(Duration.ofSeconds(5));
         }
         lastRun.set(clock.nowMillis() / 1000.0);
+        io.micrometer.core.instrument.Timer.builder("profile.sweeper.duration")
+                .description("How long a sweep took, whether it went through every due entry (complete) or left some for the next run")
+                .tag("complete", Boolean.toString(complete)).register(registry).record(Duration.ofNanos(System.nanoTime() - started));
         long millis = (System.nanoTime() - started) / 1_000_000;
         LOG.infof("Sweep %s: %d due entries in %d ms %s%s", runId, touched, millis, actions, complete ? "" : " (more left for the next run)");
         SweepReport report = new SweepReport(runId, true, touched, actions, millis, complete);

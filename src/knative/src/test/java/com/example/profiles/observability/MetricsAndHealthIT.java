@@ -5,6 +5,7 @@ import static com.example.profiles.testing.CloudEvents.newId;
 import static com.example.profiles.testing.CloudEvents.postBinary;
 import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.hasItems;
 
@@ -22,6 +23,9 @@ import org.junit.jupiter.api.Test;
 
 import com.example.profiles.core.ProfileMetrics;
 import com.example.profiles.core.RetryReason;
+import com.example.profiles.testing.Infrastructure;
+import com.example.profiles.testing.InjectInfrastructure;
+import com.example.profiles.testing.KafkaEvents;
 import com.example.profiles.testing.RealInfrastructure;
 
 import io.quarkus.test.common.WithTestResource;
@@ -34,6 +38,9 @@ import io.quarkus.test.junit.QuarkusTest;
 @QuarkusTest
 @WithTestResource(RealInfrastructure.class)
 class MetricsAndHealthIT {
+
+    @InjectInfrastructure
+    Infrastructure infrastructure;
 
     static final String APPLIED = "profile_events_total{function=\"purchase\",outcome=\"applied\",trigger=\"http\",type=\"" + PURCHASE_TYPE + "\"}";
     static final String DUPLICATE = APPLIED.replace("applied", "duplicate");
@@ -68,8 +75,8 @@ class MetricsAndHealthIT {
     /**
      * A panel whose metric was renamed or dropped would show nothing, quietly: every metric a
      * dashboard query names must be in this application's exposition. Some meters are made at their
-     * first use, so first an event is applied, a sweep runs (the sweeper's gauges) and one retry is
-     * counted through {@link ProfileMetrics#retry}, the call every binding makes (under a function
+     * first use, so first an event is applied, a sweep runs (the sweeper's gauges and timer), a
+     * record is dead-lettered on Kafka, and one retry is counted through {@link ProfileMetrics#retry}, the call every binding makes (under a function
      * name of its own, so no other test's count moves; a real outage is RedisOutageIT's part, and
      * DashboardQueriesIT runs every query against a real Prometheus).
      */
@@ -80,6 +87,12 @@ class MetricsAndHealthIT {
         postBinary(PURCHASE_TYPE, newId(), "/test/metrics", Instant.now(), order).statusCode(200);
         postBinary("dev.knative.sources.ping", newId(), "/test/metrics", null, "{\"reason\":\"scheduled\"}").statusCode(200);
         profileMetrics.retry("metrics-check", PURCHASE_TYPE, "http", RetryReason.STORE_UNAVAILABLE);
+        // A record the purchase consumer refuses: the dead-letter counter is made at the first one.
+        try (KafkaEvents kafka = new KafkaEvents(infrastructure.kafka().bootstrapServers())) {
+            kafka.sendBinary("commerce.purchase.completed.v1", "dashboard", PURCHASE_TYPE, newId(), "/test/metrics", Instant.now(),
+                    order.replace("\"quantity\":1", "\"quantity\":-1"));
+        }
+        await().atMost(java.time.Duration.ofSeconds(30)).until(() -> metrics().contains("profile_dead_letters_total{"));
 
         Set<String> exported = new TreeSet<>();
         metrics().lines().filter(line -> !line.startsWith("#") && !line.isBlank()).forEach(line -> exported.add(line.split("[{ ]", 2)[0]));
