@@ -134,82 +134,143 @@ public class Rebuild {
      */
     public Report run(PrintStream out, long stopAfter) {
         Map<String, Source> byTopic = sources();
+        GenerationState state = start(out, byTopic);
+        Counts counts = new Counts();
+        Map<String, Long> notRetained = new TreeMap<>();
+        try (KafkaConsumer<byte[], byte[]> consumer = consumer(state.next())) {
+            Pass pass = new Pass(out, byTopic, state, counts, consumer);
+            pass.open(notRetained);
+            while (!pass.done()) {
+                if (!pass.readBatch(stopAfter)) {
+                    out.printf("rebuild: stopped after %d records, as asked; a new run goes on from here%n", counts.read.sum());
+                    return new Report(pass.state, counts.read.sum(), counts.outcomes(), notRetained, 0, false);
+                }
+                pass.measureLag();
+                pass.advance();
+            }
+            pass.progress(Map.of());
+            state = pass.state;
+        }
+        return finish(out, state, counts, notRetained);
+    }
+
+    /** The pointer at the start: a new rebuild begins (and its erased shoppers are put in), a stopped one goes on. */
+    private GenerationState start(PrintStream out, Map<String, Source> byTopic) {
         GenerationState state = generations.read();
         if (state.phase() == Phase.IDLE) {
             state = generations.begin();
         }
-        Generation target = state.next();
-        out.printf("rebuild: %s into %s, from the topics %s%n", state, target, byTopic.keySet());
+        out.printf("rebuild: %s into %s, from the topics %s%n", state, state.next(), byTopic.keySet());
         if (state.phase() == Phase.BUILDING) {
-            long[] seeded = seedErasures(target);
-            out.printf("rebuild: %d erased shoppers from the erasure ledger start %s erased (%d of them already did)%n", seeded[0], target,
+            long[] seeded = seedErasures(state.next());
+            out.printf("rebuild: %d erased shoppers from the erasure ledger start %s erased (%d of them already did)%n", seeded[0], state.next(),
                     seeded[0] - seeded[1]);
         }
-        Counts counts = new Counts();
-        Map<String, Long> notRetained = new TreeMap<>();
+        return state;
+    }
+
+    /** After the grace: the old generation removed, the new one the only one. */
+    private Report finish(PrintStream out, GenerationState switched, Counts counts, Map<String, Long> notRetained) {
         long removed = 0;
-        try (KafkaConsumer<byte[], byte[]> consumer = consumer(target)) {
-            List<TopicPartition> partitions = partitions(consumer, byTopic.keySet());
-            consumer.assign(partitions);
-            resume(consumer, partitions);
-            reportRetention(consumer, partitions, notRetained, out);
-            Map<TopicPartition, Long> dualEnd = state.phase() == Phase.DUAL ? consumer.endOffsets(partitions) : null;
-            long switchedAt = state.phase() == Phase.SWITCHED ? System.nanoTime() : 0;
-            long started = System.nanoTime();
-            long lastProgress = started;
-            Pace pace = new Pace(settings.maxEventsPerSecond());
-            phase.set(state.phase().ordinal());
-            while (true) {
-                ConsumerRecords<byte[], byte[]> records = consumer.poll(Duration.ofMillis(200));
-                if (!records.isEmpty()) {
-                    pace.take(records.count());
-                    apply(records, byTopic, target, counts);
-                    consumer.commitSync();
-                    counts.read.add(records.count());
-                    if (counts.read.sum() >= stopAfter) {
-                        out.printf("rebuild: stopped after %d records, as asked; a new run goes on from here%n", counts.read.sum());
-                        return new Report(state, counts.read.sum(), counts.outcomes(), notRetained, 0, false);
-                    }
-                }
-                Map<TopicPartition, Long> end = consumer.endOffsets(partitions);
-                Map<String, Long> behind = new TreeMap<>();
-                long left = 0;
-                for (TopicPartition partition : partitions) {
-                    long partitionLeft = Math.max(0, end.get(partition) - consumer.position(partition));
-                    if (partitionLeft > 0) {
-                        behind.put(partition.toString(), partitionLeft);
-                    }
-                    left += partitionLeft;
-                }
-                lag.set(left);
-                if (System.nanoTime() - lastProgress >= settings.progressEvery().toNanos()) {
-                    progress(out, state, counts, left, behind, started);
-                    lastProgress = System.nanoTime();
-                }
-                if (state.phase() == Phase.BUILDING && left <= settings.switchLag()) {
-                    state = step(state, out);
-                    // Every instance now writes both generations: once the rebuild has read what the
-                    // topics held at this moment, the new generation holds all the old one does.
-                    dualEnd = consumer.endOffsets(partitions);
-                } else if (state.phase() == Phase.DUAL && readTo(consumer, partitions, dualEnd)) {
-                    state = step(state, out);
-                    switchedAt = System.nanoTime();
-                } else if (state.phase() == Phase.SWITCHED && System.nanoTime() - switchedAt >= settings.grace().toNanos()) {
-                    break;
-                }
-            }
-            progress(out, state, counts, lag.get(), Map.of(), started);
-        }
-        Generation old = state.current();
         if (settings.removeOld()) {
-            removed = cleaner.remove(old, settings.removePerSecond());
-            out.printf("rebuild: removed %s (%d profiles)%n", old, removed);
+            removed = cleaner.remove(switched.current(), settings.removePerSecond());
+            out.printf("rebuild: removed %s (%d profiles)%n", switched.current(), removed);
         }
-        state = step(state, out);
+        GenerationState state = step(switched, out);
         phase.set(0);
         lag.set(0);
         out.printf("rebuild: done, %s; %d records read, %s%n", state, counts.read.sum(), counts.outcomes());
         return new Report(state, counts.read.sum(), counts.outcomes(), notRetained, removed, true);
+    }
+
+    /** One run's reading of the topics and its way through the phases. */
+    private final class Pass {
+        private final PrintStream out;
+        private final Map<String, Source> byTopic;
+        private final Counts counts;
+        private final KafkaConsumer<byte[], byte[]> consumer;
+        private final Pace pace = new Pace(settings.maxEventsPerSecond());
+        private final long started = System.nanoTime();
+        private List<TopicPartition> partitions;
+        private GenerationState state;
+        /** The end offsets when every instance began writing both generations. */
+        private Map<TopicPartition, Long> dualEnd;
+        private long switchedAt;
+        private long lastProgress = started;
+        private long left;
+        private boolean graceOver;
+
+        Pass(PrintStream out, Map<String, Source> byTopic, GenerationState state, Counts counts, KafkaConsumer<byte[], byte[]> consumer) {
+            this.out = out;
+            this.byTopic = byTopic;
+            this.state = state;
+            this.counts = counts;
+            this.consumer = consumer;
+        }
+
+        void open(Map<String, Long> notRetained) {
+            partitions = partitions(consumer, byTopic.keySet());
+            consumer.assign(partitions);
+            resume(consumer, partitions);
+            reportRetention(consumer, partitions, notRetained, out);
+            // Resumed after the switch began: what the topics hold now is at least what they held then.
+            dualEnd = state.phase() == Phase.DUAL ? consumer.endOffsets(partitions) : null;
+            switchedAt = state.phase() == Phase.SWITCHED ? System.nanoTime() : 0;
+            phase.set(state.phase().ordinal());
+        }
+
+        /** Reads, applies and commits one poll; false once {@code stopAfter} records are read. */
+        boolean readBatch(long stopAfter) {
+            ConsumerRecords<byte[], byte[]> records = consumer.poll(Duration.ofMillis(200));
+            if (!records.isEmpty()) {
+                pace.take(records.count());
+                apply(records, byTopic, state.next(), counts);
+                consumer.commitSync();
+                counts.read.add(records.count());
+            }
+            return counts.read.sum() < stopAfter;
+        }
+
+        void measureLag() {
+            Map<TopicPartition, Long> end = consumer.endOffsets(partitions);
+            Map<String, Long> behind = new TreeMap<>();
+            left = 0;
+            for (TopicPartition partition : partitions) {
+                long partitionLeft = Math.max(0, end.get(partition) - consumer.position(partition));
+                if (partitionLeft > 0) {
+                    behind.put(partition.toString(), partitionLeft);
+                }
+                left += partitionLeft;
+            }
+            lag.set(left);
+            if (System.nanoTime() - lastProgress >= settings.progressEvery().toNanos()) {
+                progress(behind);
+                lastProgress = System.nanoTime();
+            }
+        }
+
+        /** The next phase when its moment has come. */
+        void advance() {
+            if (state.phase() == Phase.BUILDING && left <= settings.switchLag()) {
+                state = step(state, out);
+                // Every instance now writes both generations: once the rebuild has read what the
+                // topics held at this moment, the new generation holds all the old one does.
+                dualEnd = consumer.endOffsets(partitions);
+            } else if (state.phase() == Phase.DUAL && readTo(consumer, partitions, dualEnd)) {
+                state = step(state, out);
+                switchedAt = System.nanoTime();
+            } else if (state.phase() == Phase.SWITCHED && System.nanoTime() - switchedAt >= settings.grace().toNanos()) {
+                graceOver = true;
+            }
+        }
+
+        boolean done() {
+            return graceOver;
+        }
+
+        void progress(Map<String, Long> behind) {
+            Rebuild.this.progress(out, state, counts, left, behind, started);
+        }
     }
 
     private GenerationState step(GenerationState from, PrintStream out) {
