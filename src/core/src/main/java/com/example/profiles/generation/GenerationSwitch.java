@@ -132,6 +132,26 @@ public class GenerationSwitch {
         return behind;
     }
 
+    /**
+     * Forgets the instances not heard from for ten instance timeouts (stopped, scaled to zero, a
+     * Lambda environment reclaimed), so {@value Generations#INSTANCES} stays as small as the
+     * instances that run. The sweeper calls it each run. Answers how many were forgotten.
+     */
+    public int forgetGoneInstances(long nowMillis) {
+        long gone = nowMillis - 10 * settings.instanceTimeout().toMillis();
+        List<String> forget = new ArrayList<>();
+        redis.hash(String.class).hgetall(Generations.INSTANCES).forEach((instance, said) -> {
+            String[] versionAndTime = said.split("\\|");
+            if (versionAndTime.length != 2 || Long.parseLong(versionAndTime[1]) < gone) {
+                forget.add(instance);
+            }
+        });
+        if (!forget.isEmpty()) {
+            redis.hash(String.class).hdel(Generations.INSTANCES, forget.toArray(String[]::new));
+        }
+        return forget.size();
+    }
+
     /** The generation after {@code current}. */
     static Generation nextAfter(Generation current) {
         return current.next();

@@ -19,6 +19,7 @@ import com.example.profiles.freshness.FreshnessIndex;
 import com.example.profiles.freshness.FreshnessSettings;
 import com.example.profiles.generation.ErasureLedger;
 import com.example.profiles.generation.GenerationState;
+import com.example.profiles.generation.GenerationSwitch;
 import com.example.profiles.generation.Generations;
 import com.example.profiles.store.Generation;
 
@@ -68,6 +69,7 @@ public class Sweeper {
     private final FreshnessAlerts alerts;
     private final Generations generations;
     private final ErasureLedger erasures;
+    private final GenerationSwitch generationSwitch;
     private final RecentSweeps recent;
     private final io.micrometer.core.instrument.MeterRegistry registry;
     /** Set at shutdown: a running sweep stops at its next entry batch (what is left stays due). */
@@ -78,7 +80,9 @@ public class Sweeper {
 
     public Sweeper(RedisDataSource redis, ProfileStore store, FreshnessIndex index, FreshnessSettings freshness, SweeperSettings settings,
             ProfileSettings profileSettings, EventClock clock, RefreshRequests refreshRequests, FreshnessAlerts alerts, RecentSweeps recent,
-            io.micrometer.core.instrument.MeterRegistry registry, Generations generations, ErasureLedger erasures) {
+            io.micrometer.core.instrument.MeterRegistry registry, Generations generations, ErasureLedger erasures,
+            GenerationSwitch generationSwitch) {
+        this.generationSwitch = generationSwitch;
         this.generations = generations;
         this.erasures = erasures;
         this.registry = registry;
@@ -195,6 +199,7 @@ public class Sweeper {
             if (!stopping) {
                 alerts.evaluate(state.serving());
                 erasures.trim(clock.nowMillis()).await().atMost(Duration.ofSeconds(10));
+                generationSwitch.forgetGoneInstances(clock.nowMillis());
             }
         } finally {
             store.run(RELEASE_LEASE, List.of(LEASE_KEY), List.of(runId)).await().atMost(Duration.ofSeconds(5));

@@ -109,6 +109,16 @@ class SweeperIT {
     }
 
     @Test
+    void theSweepForgetsInstancesLongGoneFromTheGenerationPointersRoll() {
+        String instances = com.example.profiles.generation.Generations.INSTANCES;
+        long now = System.currentTimeMillis();
+        RedisCommands.call(redis(), "HSET", instances, "reclaimed-lambda-environment", "3|" + (now - 3_600_000), "just-seen", "3|" + now);
+        sweeper.sweep();
+        assertThat(RedisCommands.asMap(RedisCommands.call(redis(), "HGETALL", instances))).containsKey("just-seen")
+                .doesNotContainKey("reclaimed-lambda-environment");
+    }
+
+    @Test
     void aProfileWithoutEventsForNinetyDaysIsDeleted() {
         Instant now = Instant.now();
         String old = purchase("expire-" + newId(), null, now.minus(91, ChronoUnit.DAYS));
