@@ -84,7 +84,7 @@ final class BenchCharts {
             return null;
         }
         SvgChart chart = new SvgChart("Kafka drain: events per second while the backlog drains (one point a second)", "time since the drain began (s)",
-                "events per second", false, 540);
+                "events per second", false, 540).xFrom(0);
         for (int i = 0; i < drains.size(); i++) {
             Map<String, Object> drain = drains.get(i);
             String phase = String.valueOf(drain.get("phase"));
@@ -133,7 +133,7 @@ final class BenchCharts {
         }
         double[] launches = numbers(series.get("launches"));
         SvgChart chart = new SvgChart("App resident memory over the run (highest 200 ms sample of each second)", RUN_TIME, "resident memory (MB)", false,
-                620);
+                620).xFrom(0);
         double[][] all = broken(t, numbers(rss.get("rssMb")), launches);
         double[][] anon = broken(t, numbers(rss.get("rssAnonMb")), launches);
         chart.add(new SvgChart.Series("VmRSS (all resident memory)", SvgChart.PALETTE[0], false, false, all[0], all[1]));

@@ -158,12 +158,12 @@ final class Report {
                 + out.resolve(SERIES) + (svgs.isEmpty() ? "" : ", " + String.join(", ", svgs)));
     }
 
-    /** Writes the SVG charts the series allow; answers their file names. */
+    /** Writes the SVG charts the series allow; answers their paths. */
     static List<String> svgCharts(Path out, Map<String, Object> series, Map<String, Object> results) throws Exception {
         List<String> written = new ArrayList<>();
         for (Map.Entry<String, String> chart : BenchCharts.render(series, results).entrySet()) {
             Files.writeString(out.resolve(chart.getKey()), chart.getValue());
-            written.add(chart.getKey());
+            written.add(out.resolve(chart.getKey()).toString());
         }
         return written;
     }

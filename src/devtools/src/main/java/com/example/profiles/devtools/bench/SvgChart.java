@@ -48,6 +48,7 @@ final class SvgChart {
     private final List<Band> bands = new ArrayList<>();
     private final List<Rule> rules = new ArrayList<>();
     private double floorY = 0.5;
+    private double xFrom = Double.NaN;
 
     SvgChart(String title, String xLabel, String yLabel, boolean logY, int height) {
         this.title = title;
@@ -69,6 +70,12 @@ final class SvgChart {
 
     SvgChart rule(Rule r) {
         rules.add(r);
+        return this;
+    }
+
+    /** The x axis starts here (or lower, if the data do), e.g. at 0 for a time since something began. */
+    SvgChart xFrom(double v) {
+        xFrom = v;
         return this;
     }
 
@@ -140,6 +147,9 @@ final class SvgChart {
         }
         for (Rule r : rules) {
             yMax = Math.max(yMax, r.y());
+        }
+        if (!Double.isNaN(xFrom)) {
+            xMin = Math.min(xMin, xFrom);
         }
         if (xMin > xMax) {
             xMin = 0;
