@@ -168,6 +168,63 @@ class BenchChartsTest {
         }
     }
 
+    /**
+     * series.json as a real short run wrote it: {@code BENCH_OPTS='-Dbench.phases=drain,kafka-lag -Dbench.kafka-rates=1000,3000
+     * -Dbench.backlog=60000 -Dbench.step-seconds=20' bench/run.sh} (Java 17, 2 cores), with the two figures of its results.json the drain chart reads.
+     */
+    static final String SHORT_RUN_SERIES = """
+            {"seconds": 86.8, "phases": {"name": ["startup", "kafka-saturation", "kafka-warm-up", "kafka-1000", "kafka-3000"], "from": [2.8,
+            10.1, 18.7, 39.7, 61.7]}, "launches": [2.8], "rss": {"t": [2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20, 21,
+            22, 23, 24, 25, 26, 27, 28, 29, 30, 31, 32, 33, 34, 35, 36, 37, 38, 39, 40, 41, 42, 43, 44, 45, 46, 47, 48, 49, 50, 51, 52, 53,
+            54, 55, 56, 57, 58, 59, 60, 61, 62, 63, 64, 65, 66, 67, 68, 69, 70, 71, 72, 73, 74, 75, 76, 77, 78, 79, 80, 81, 82, 83, 84],
+            "rssMb": [22.7, 94.5, 152.7, 177.9, 218.3, 260.2, 262.8, 277.3, 288.3, 288.9, 293.7, 299.8, 307.4, 315.1, 328.6, 326.6, 322.9,
+            323.1, 323.3, 323.5, 323.6, 324.0, 324.0, 324.0, 324.0, 324.0, 324.0, 324.0, 324.1, 324.1, 324.1, 324.1, 324.1, 324.1, 324.1,
+            324.1, 324.6, 324.7, 324.7, 324.7, 324.7, 324.7, 324.7, 324.7, 324.7, 324.7, 324.7, 324.7, 324.7, 324.7, 324.7, 324.7, 324.7,
+            324.7, 324.7, 324.7, 324.7, 324.7, 324.9, 339.7, 336.8, 336.8, 332.9, 332.9, 332.9, 333.0, 333.0, 333.0, 333.0, 333.0, 333.0,
+            333.0, 333.0, 333.0, 333.0, 333.0, 333.0, 333.0, 333.0, 333.0, 333.1, 334.7, 334.7], "rssAnonMb": [10.1, 70.4, 128.3, 153.3,
+            193.5, 235.4, 237.5, 252.0, 263.0, 263.5, 268.4, 274.4, 282.1, 289.8, 303.3, 301.2, 297.5, 297.8, 298.0, 298.1, 298.3, 298.7,
+            298.7, 298.7, 298.7, 298.7, 298.7, 298.7, 298.7, 298.7, 298.7, 298.7, 298.7, 298.7, 298.7, 298.7, 299.2, 299.3, 299.3, 299.3,
+            299.3, 299.3, 299.3, 299.3, 299.3, 299.3, 299.3, 299.3, 299.3, 299.3, 299.3, 299.4, 299.4, 299.4, 299.4, 299.4, 299.4, 299.4,
+            299.5, 314.3, 311.5, 311.5, 307.5, 307.5, 307.6, 307.6, 307.6, 307.6, 307.6, 307.6, 307.7, 307.7, 307.7, 307.7, 307.7, 307.7,
+            307.7, 307.7, 307.7, 307.7, 307.8, 309.3, 309.3]}, "drains": [{"phase": "kafka-saturation", "from": 10.1, "t": [0.09, 1.24, 2.27,
+            3.32, 4.46, 5.5, 6.54, 7.57, 8.59], "processed": [1332, 3444, 6790, 11905, 19254, 25655, 37428, 53800, 60001], "applied": [1281,
+            3283, 6479, 11360, 18395, 24446, 35671, 51301, 57228]}], "kafkaLag": [{"offeredPerSecond": 1000, "bucketSeconds": 1, "t": [39, 40,
+            41, 42, 43, 44, 45, 46, 47, 48, 49, 50, 51, 52, 53, 54, 55, 56, 57, 58, 59], "probes": [7, 33, 25, 24, 18, 29, 30, 30, 21, 30, 33,
+            25, 27, 26, 30, 27, 29, 27, 22, 27, 31], "p50": [6, 4, 4, 4, 4, 4, 3, 4, 4, 4, 5, 5, 5, 5, 4, 5, 5, 3, 4, 4, 4], "p99": [13, 7, 7,
+            8, 7, 7, 6, 7, 6, 7, 8, 8, 9, 8, 7, 7, 7, 10, 9, 84, 7]}, {"offeredPerSecond": 3000, "bucketSeconds": 1, "t": [61, 62, 63, 64, 65,
+            66, 67, 68, 69, 70, 71, 72, 73, 74, 75, 76, 77, 78, 79, 80, 81], "probes": [26, 91, 90, 87, 96, 85, 100, 89, 87, 83, 84, 80, 91,
+            93, 101, 96, 82, 80, 78, 92, 71], "p50": [4, 5, 4, 5, 4, 4, 4, 5, 4, 4, 4, 4, 4, 4, 5, 4, 4, 4, 4, 4, 5], "p99": [10, 17, 15, 19,
+            9, 8, 7, 11, 13, 15, 9, 9, 8, 8, 23, 10, 7, 7, 17, 25, 73]}]}
+            """;
+
+    @Test
+    @SuppressWarnings("unchecked")
+    void aRealShortRunsSeriesDrawAllThreeCharts() throws Exception {
+        Map<String, Object> series = Report.JSON.readValue(SHORT_RUN_SERIES, Map.class);
+        Map<String, Object> results = Map.of("kafkaSaturation", Map.of("events", 60_001, "sustainedPerSecond", 11_101));
+
+        Map<String, String> charts = BenchCharts.render(series, results);
+
+        assertThat(charts).containsOnlyKeys(BenchCharts.LAG, BenchCharts.DRAIN, BenchCharts.RSS);
+        Document lag = parse(charts.get(BenchCharts.LAG));
+        assertSelfContained(lag, 560);
+        assertThat(texts(lag)).contains("1,000 events/s offered", "3,000 events/s offered", "1,000/s", "3,000/s", "1", "10", "100")
+                .as("the highest lag, 84 ms, is under the top tick").doesNotContain("1,000", "0.5");
+        assertThat(elements(lag, "path")).hasSize(4).allMatch(p -> p.getAttribute("d").split("L").length == 21);
+
+        Document drain = parse(charts.get(BenchCharts.DRAIN));
+        assertSelfContained(drain, 540);
+        assertThat(texts(drain)).contains("backlog drain: every outcome", "backlog drain: applied", "backlog drain: sustained 11,101/s (20-95% of the backlog)");
+        assertThat(elements(drain, "path")).hasSize(2).allMatch(p -> p.getAttribute("d").split("L").length == 8);
+
+        Document rss = parse(charts.get(BenchCharts.RSS));
+        assertSelfContained(rss, 620);
+        assertThat(texts(rss)).contains("startup", "kafka-saturation", "kafka-warm-up", "kafka-1000", "kafka-3000", "256 MB target under load");
+        // One launch: each line in one piece, a point a second.
+        assertThat(elements(rss, "path")).hasSize(2).allMatch(p -> !p.getAttribute("d").substring(1).contains("M"))
+                .allMatch(p -> p.getAttribute("d").split("L").length == 83);
+    }
+
     private static Map<String, Object> lagStep(int rate, long from, long[] p50, long[] p99) {
         List<Long> t = new ArrayList<>();
         List<Long> probes = new ArrayList<>();
