@@ -2,8 +2,9 @@
 # The benchmark in one command (see BENCHMARKS.md): builds the app and the benchmark driver, starts
 # a real Redis and Kafka on loopback (LocalServers, in the developer tooling), then the driver measures
 # the machine's limits (redis-benchmark of the real update scripts, the broker's raw rate), starts
-# the app jar, runs every scenario, and writes target/bench/results.json, summary.txt and
-# lag-vs-load.png. Everything it started is stopped on exit, however it exits.
+# the app jar, runs every scenario, and writes target/bench/results.json, summary.txt,
+# lag-vs-load.png, series.json and the SVG charts drawn from it (lag-over-time.svg,
+# drain-throughput.svg, rss-over-time.svg). Everything it started is stopped on exit, however it exits.
 #
 #   bench/run.sh                      # the whole run, about 8-10 minutes on 2 cores
 #   JAVA_HOME=/usr/lib/jvm/temurin-25-jdk-amd64 bench/run.sh   # Java 25 with an AOT cache (what the image runs)

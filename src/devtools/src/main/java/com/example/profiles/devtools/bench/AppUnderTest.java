@@ -102,6 +102,7 @@ final class AppUnderTest {
         } catch (IOException e) {
             throw new IllegalStateException("could not write app.pid", e);
         }
+        record.series.launch();
         Thread sampler = new Thread(() -> sampleRss(launched), "rss-sampler");
         sampler.setDaemon(true);
         sampler.start();
@@ -259,20 +260,25 @@ final class AppUnderTest {
         return jvmOptions.stream().map(o -> o.replace("{out}", outDir)).toList();
     }
 
-    /** VmRSS and RssAnon every 200 ms while this launch runs, the highest of each by phase. */
+    /** VmRSS and RssAnon every 200 ms while this launch runs: the highest of each by phase, and the highest of each second for the chart. */
     private void sampleRss(PackagedApp launched) {
         Path status = Path.of("/proc", Long.toString(launched.pid()), "status");
         while (launched.isAlive()) {
             try {
+                long rssKb = 0;
+                long anonKb = 0;
                 for (String line : Files.readAllLines(status)) {
                     if (line.startsWith("VmRSS:")) {
-                        maxRssKb.merge(record.phase(), Long.parseLong(line.replaceAll("[^0-9]", "")), Math::max);
+                        rssKb = Long.parseLong(line.replaceAll("[^0-9]", ""));
+                        maxRssKb.merge(record.phase(), rssKb, Math::max);
                     } else if (line.startsWith("RssAnon:")) {
                         // The private part (heap, JIT, malloc, stacks); the rest is mapped files
                         // (libjvm, the CDS archives), shared and reclaimable.
-                        maxRssAnonKb.merge(record.phase(), Long.parseLong(line.replaceAll("[^0-9]", "")), Math::max);
+                        anonKb = Long.parseLong(line.replaceAll("[^0-9]", ""));
+                        maxRssAnonKb.merge(record.phase(), anonKb, Math::max);
                     }
                 }
+                record.series.rss(rssKb, anonKb);
                 TimeUnit.MILLISECONDS.sleep(200);
             } catch (Exception e) {
                 return;

@@ -13,8 +13,8 @@ import java.util.UUID;
  * ({@link AppUnderTest}) through the scenarios: start-up ({@link StartUpScenarios}), the Kafka path
  * at saturation and at fixed offered rates ({@link KafkaScenarios}), the HTTP path and profile reads
  * ({@link HttpScenarios}), and a sweep over a million profiles ({@link SweepScenario}), with
- * resident memory and CPU per process throughout. Writes results.json, summary.txt and
- * lag-vs-load.png to the output folder ({@link Report}).
+ * resident memory and CPU per process throughout. Writes results.json, summary.txt,
+ * lag-vs-load.png, and series.json with the SVG charts drawn from it, to the output folder ({@link Report}).
  *
  * <p>Arguments: {@code --env} (the stack's environment file), {@code --out}, {@code --jar},
  * {@code --stack-pid} (the broker's JVM, for its CPU) and {@code --app-jvm} (the app's JVM options).

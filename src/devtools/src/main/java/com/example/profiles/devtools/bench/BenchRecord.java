@@ -9,14 +9,15 @@ import java.util.Map;
 
 /**
  * What a benchmark run has found so far: the figures for results.json, the lines for summary.txt
- * (each also printed as it is said), and the phase running now, under which the app's resident
- * memory is filed. Written out by {@link Report}.
+ * (each also printed as it is said), the phase running now, under which the app's resident
+ * memory is filed, and the time series for the charts ({@link BenchSeries}). Written out by {@link Report}.
  */
 final class BenchRecord {
 
     final Path out;
     private final Map<String, Object> results = new LinkedHashMap<>();
     private final List<String> log = new ArrayList<>();
+    final BenchSeries series = new BenchSeries();
     private volatile String phase = "start";
 
     BenchRecord(Path out) {
@@ -35,6 +36,7 @@ final class BenchRecord {
 
     void phase(String name) {
         phase = name;
+        series.phase(name);
     }
 
     String phase() {
@@ -51,8 +53,8 @@ final class BenchRecord {
         System.out.flush();
     }
 
-    /** results.json, summary.txt and lag-vs-load.png in the output folder. */
+    /** results.json, summary.txt, lag-vs-load.png, series.json and the SVG charts in the output folder. */
     void write() throws Exception {
-        Report.write(out, results, log);
+        Report.write(out, results, log, series.toMap());
     }
 }

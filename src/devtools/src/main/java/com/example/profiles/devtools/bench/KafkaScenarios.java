@@ -10,6 +10,8 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.SortedMap;
+import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
@@ -70,7 +72,7 @@ final class KafkaScenarios {
         record.phase("kafka-saturation");
         // Redis's own account of its time per command during the drain (INFO commandstats).
         redis.call("CONFIG", "RESETSTAT");
-        Map<String, Object> drain = awaitCount(0, expected, 300);
+        Map<String, Object> drain = awaitCount(0, expected, 300, true);
         drain.put("redisCommands", redis.commandStats(expected));
         record.put("kafkaSaturation", drain);
         record.say("kafka drain: %s", drain);
@@ -94,7 +96,7 @@ final class KafkaScenarios {
             long base = app.kafkaOutcomes()[0];
             int warmRate = Integer.getInteger("bench.kafka-warmup-rate", 2500);
             List<Event> sent = kafka.paced(stream, warmRate, warmUp);
-            awaitCount(base, sent.size(), 120);
+            awaitCount(base, sent.size(), 120, false);
             record.say("kafka warm-up (not counted): %d events at %d/s", sent.size(), warmRate);
         }
         for (int rate : rates) {
@@ -104,9 +106,11 @@ final class KafkaScenarios {
             long t0 = System.nanoTime();
             List<Event> sent = kafka.paced(stream, rate, seconds);
             double sendSeconds = (System.nanoTime() - t0) / 1e9;
-            Map<String, Object> drained = awaitCount(base, sent.size(), 120);
+            Map<String, Object> drained = awaitCount(base, sent.size(), 120, false);
             long[] cpu1 = app.cpuTicks();
-            Histogram lag = probeLag(sent);
+            SortedMap<Long, Histogram> lagBySecond = new TreeMap<>();
+            Histogram lag = probeLag(sent, lagBySecond);
+            record.series.lagStep(rate, lagBySecond);
             Map<String, Object> step = new LinkedHashMap<>();
             step.put("offeredPerSecond", rate);
             step.put("achievedSendPerSecond", Math.round(sent.size() / sendSeconds));
@@ -139,7 +143,7 @@ final class KafkaScenarios {
             kafka.send(e);
         }
         kafka.flush();
-        Map<String, Object> drain = awaitCount(base, count, 240);
+        Map<String, Object> drain = awaitCount(base, count, 240, true);
         app.jcmd("JFR.stop", "name=bench");
         Map<String, Object> profile = new LinkedHashMap<>();
         profile.put("drain", drain);
@@ -149,12 +153,22 @@ final class KafkaScenarios {
         record.say("profiled drain: %s", drain);
     }
 
-    /** Waits until the app has counted {@code expected} Kafka outcomes more than {@code base}; samples the rate every second. */
-    private Map<String, Object> awaitCount(long base, long expected, int timeoutSeconds) throws Exception {
+    /**
+     * Waits until the app has counted {@code expected} Kafka outcomes more than {@code base}; samples
+     * the rate every second, and keeps the samples for the drain chart if {@code chart}.
+     */
+    private Map<String, Object> awaitCount(long base, long expected, int timeoutSeconds, boolean chart) throws Exception {
         long[] cpu0 = app.cpuTicks();
         Map<String, Long> threads0 = ProcessCpu.threadTicks(app.pid());
         long t0 = System.nanoTime();
+        double fromSeconds = record.series.now();
         List<double[]> samples = new ArrayList<>();
+        // The chart's first point, taken as the drain begins; not among the samples the sustained rate is taken from.
+        double[] first = null;
+        if (chart) {
+            long[] counts0 = app.kafkaOutcomes();
+            first = new double[] { (System.nanoTime() - t0) / 1e9, counts0[0] - base, counts0[1] };
+        }
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(timeoutSeconds);
         long[] counts;
         do {
@@ -165,6 +179,12 @@ final class KafkaScenarios {
         long[] cpu1 = app.cpuTicks();
         Map<String, Long> threads1 = ProcessCpu.threadTicks(app.pid());
         double seconds = (System.nanoTime() - t0) / 1e9;
+        if (chart) {
+            List<double[]> series = new ArrayList<>();
+            series.add(first);
+            series.addAll(samples);
+            record.series.drain(record.phase(), fromSeconds, series);
+        }
         Map<String, Object> r = new LinkedHashMap<>();
         r.put("events", expected);
         r.put("processed", counts[0] - base);
@@ -191,8 +211,11 @@ final class KafkaScenarios {
         return r;
     }
 
-    /** Per probe event: its profile's freshness.writtenAt minus its event time. */
-    private Histogram probeLag(List<Event> sent) throws Exception {
+    /**
+     * Per probe event: its profile's freshness.writtenAt minus its event time; also filed in
+     * {@code bySecond} under the second (since the driver started) its event was stamped in.
+     */
+    private Histogram probeLag(List<Event> sent, SortedMap<Long, Histogram> bySecond) throws Exception {
         Histogram lag = new Histogram(3_600_000L, 3);
         List<Event> probes = sent.stream().filter(Event::probe).toList();
         Semaphore inFlight = new Semaphore(16);
@@ -207,8 +230,11 @@ final class KafkaScenarios {
                         JsonNode written = Report.JSON.readTree(resp.body()).path("freshness").path(probe.kind().name().toLowerCase())
                                 .path("writtenAt");
                         if (written.isNumber()) {
+                            long millis = Math.max(0, Math.min(3_600_000L, written.asLong() - probe.eventTime()));
+                            long second = (long) Math.floor(record.series.runSeconds(probe.eventTime()));
                             synchronized (lag) {
-                                lag.recordValue(Math.max(0, Math.min(3_600_000L, written.asLong() - probe.eventTime())));
+                                lag.recordValue(millis);
+                                bySecond.computeIfAbsent(second, s -> new Histogram(3_600_000L, 3)).recordValue(millis);
                             }
                             return;
                         }

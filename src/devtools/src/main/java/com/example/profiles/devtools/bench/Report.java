@@ -23,10 +23,16 @@ import org.jfree.data.xy.XYSeriesCollection;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 
-/** results.json, summary.txt (the log, then each target and ratio) and lag-vs-load.png. */
+/**
+ * results.json, summary.txt (the log, then each target and ratio), lag-vs-load.png, and the time
+ * series (series.json) with their SVG charts ({@link BenchCharts}).
+ */
 final class Report {
 
     static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+
+    /** The time series behind the SVG charts, beside results.json (whose figures they do not change). */
+    static final String SERIES = "series.json";
 
     private Report() {
     }
@@ -50,7 +56,7 @@ final class Report {
         return p;
     }
 
-    static void write(Path out, Map<String, Object> results, List<String> log) throws Exception {
+    static void write(Path out, Map<String, Object> results, List<String> log, Map<String, Object> series) throws Exception {
         List<String> lines = new ArrayList<>(log);
         lines.add("");
         lines.add("==== figures against targets (2-core machine, everything on the same box) ====");
@@ -142,11 +148,24 @@ final class Report {
 
         Files.writeString(out.resolve("results.json"), JSON.writeValueAsString(results));
         Files.write(out.resolve("summary.txt"), lines);
+        Files.writeString(out.resolve(SERIES), JSON.writeValueAsString(series));
         chart(out, results);
+        List<String> svgs = svgCharts(out, series, results);
         for (int i = log.size(); i < lines.size(); i++) {
             System.out.println(lines.get(i));
         }
-        System.out.println("wrote " + out.resolve("results.json") + ", " + out.resolve("summary.txt") + ", " + out.resolve("lag-vs-load.png"));
+        System.out.println("wrote " + out.resolve("results.json") + ", " + out.resolve("summary.txt") + ", " + out.resolve("lag-vs-load.png") + ", "
+                + out.resolve(SERIES) + (svgs.isEmpty() ? "" : ", " + String.join(", ", svgs)));
+    }
+
+    /** Writes the SVG charts the series allow; answers their paths. */
+    static List<String> svgCharts(Path out, Map<String, Object> series, Map<String, Object> results) throws Exception {
+        List<String> written = new ArrayList<>();
+        for (Map.Entry<String, String> chart : BenchCharts.render(series, results).entrySet()) {
+            Files.writeString(out.resolve(chart.getKey()), chart.getValue());
+            written.add(out.resolve(chart.getKey()).toString());
+        }
+        return written;
     }
 
     private static void target(List<String> lines, Map<String, Object> targets, String name, Object value, String target, boolean met) {
@@ -195,11 +214,21 @@ final class Report {
         return node;
     }
 
-    /** Draws the chart again from a results.json: {@code Report <folder>}. */
+    /**
+     * Draws the charts again from a results folder: {@code Report <folder>}: lag-vs-load.png from
+     * results.json, and the SVG charts from series.json if the run wrote one.
+     */
     @SuppressWarnings("unchecked")
     public static void main(String[] args) throws Exception {
         Path folder = Path.of(args.length > 0 ? args[0] : "target/bench");
-        chart(folder, JSON.readValue(folder.resolve("results.json").toFile(), Map.class));
+        Map<String, Object> results = JSON.readValue(folder.resolve("results.json").toFile(), Map.class);
+        chart(folder, results);
+        if (Files.exists(folder.resolve(SERIES))) {
+            List<String> svgs = svgCharts(folder, JSON.readValue(folder.resolve(SERIES).toFile(), Map.class), results);
+            System.out.println("drew " + folder.resolve("lag-vs-load.png") + (svgs.isEmpty() ? "" : " and " + String.join(", ", svgs)));
+        } else {
+            System.out.println("drew " + folder.resolve("lag-vs-load.png") + " (no " + SERIES + " here: no SVG charts)");
+        }
     }
 
     @SuppressWarnings("unchecked")
