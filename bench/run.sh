@@ -93,4 +93,4 @@ timeout "$BENCH_TIMEOUT" "$JAVA" -Xmx1g -Djava.awt.headless=true "$JUL" $BENCH_O
 DRIVER_PID=$!
 wait "$DRIVER_PID"
 DRIVER_PID=""
-echo "==> done: $OUT/summary.txt, $OUT/results.json, $OUT/lag-vs-load.png"
+echo "==> done: $OUT/summary.txt, $OUT/results.json, $OUT/series.json, $OUT/lag-vs-load.png and the SVG charts (lag-over-time, drain-throughput, rss-over-time)"
