@@ -47,6 +47,9 @@ public class Generations {
     private volatile GenerationState state = GenerationState.INITIAL;
     /** System.nanoTime() of the last reading; 0 before the first. */
     private volatile long readAt;
+    /** The version this instance last said it acts on, and when (epoch ms). */
+    private volatile long saidVersion = -1;
+    private volatile long saidAt;
 
     public Generations(PipelinedRedis redis, GenerationSettings settings, Vertx vertx) {
         this.redis = redis;
@@ -87,8 +90,17 @@ public class Generations {
             if (before.version() != read1.version()) {
                 LOG.infof("Profiles: %s", read1);
             }
-            Request ack = Request.cmd(Command.HSET).arg(INSTANCES).arg(instance).arg(read1.version() + "|" + System.currentTimeMillis());
-            return redis.send(ack, Deadline.in(settings.staleAfter())).replaceWith(read1);
+            // Said when the version changes, and otherwise a few times per instance timeout: often
+            // enough to count as alive, without a write a second per instance.
+            long now = System.currentTimeMillis();
+            if (read1.version() == saidVersion && now - saidAt < settings.instanceTimeout().toMillis() / 3) {
+                return Uni.createFrom().item(read1);
+            }
+            Request ack = Request.cmd(Command.HSET).arg(INSTANCES).arg(instance).arg(read1.version() + "|" + now);
+            return redis.send(ack, Deadline.in(settings.staleAfter())).invoke(said -> {
+                saidVersion = read1.version();
+                saidAt = now;
+            }).replaceWith(read1);
         });
     }
 
