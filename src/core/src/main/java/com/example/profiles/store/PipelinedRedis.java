@@ -44,8 +44,9 @@ import io.vertx.redis.client.ResponseType;
  *
  * <p>A connection that closes, fails, or has answered nothing for {@code profiles.store.timeout}
  * while commands wait is dropped (and closed), and the next command opens a new one; the commands
- * that were in flight on it fail, so their callers retry (Kafka) or answer 503 (HTTP). A Redis
- * error reply (NOSCRIPT, a script error) fails only its own command.
+ * that were in flight on it fail with {@link ProfileStoreUnavailableException}, so their callers
+ * retry (Kafka) or answer 503 (HTTP). A Redis error reply (NOSCRIPT, a script error) fails only its
+ * own command, with the reply itself.
  *
  * <p>The outcome of the underlying command is always consumed here, even when the caller has gone
  * (an HTTP client that hung up, a combined call that failed): a failure arriving after its
@@ -124,8 +125,13 @@ public class PipelinedRedis {
                         lastReplyNanos = System.nanoTime();
                         if (isConnectionFailure(failure)) {
                             drop(connection, failure);
+                            // Refused, reset, closed: the store is not serving us, which every caller
+                            // retries, so it is said here once and not left to each caller to
+                            // recognise a netty exception.
+                            call.fail(new ProfileStoreUnavailableException("Redis did not answer " + request.command() + ": " + failure, failure));
+                        } else {
+                            call.fail(failure); // Redis's own answer (a script's failure, NOSCRIPT), for the caller to judge
                         }
-                        call.fail(failure);
                     });
         });
     }
