@@ -2,6 +2,7 @@ package com.example.profiles.generation;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.BooleanSupplier;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
@@ -34,12 +35,18 @@ public class GenerationCleaner {
         this.index = index;
     }
 
+    /** How far a removal went: the users whose keys it removed, and whether the generation is gone. */
+    public record Removal(long users, boolean complete) {
+    }
+
     /**
      * @param usersPerSecond at most this many users' keys removed per second, so the removal never
      *        takes the Redis time the live path needs
-     * @return how many users' keys were removed
+     * @param stop asked between users: true stops the removal there (a time budget spent); a new
+     *        removal goes on without walking again what was done, as each index or queue goes once
+     *        it has been walked
      */
-    public long remove(Generation generation, int usersPerSecond) {
+    public Removal remove(Generation generation, int usersPerSecond, BooleanSupplier stop) {
         List<String> walked = new ArrayList<>();
         for (int shard = 0; shard < index.shards(); shard++) {
             walked.add(FreshnessIndex.queueKey(generation, FreshnessIndex.PROFILE_EXPIRE, shard));
@@ -53,23 +60,24 @@ public class GenerationCleaner {
             ZScanCursor<String> cursor = redis.sortedSet(String.class).zscan(key);
             while (cursor.hasNext()) {
                 for (var entry : cursor.next()) {
+                    if (stop.getAsBoolean()) {
+                        LOG.infof("Removing %s stopped after %d users' profiles; a new removal goes on", generation, removed);
+                        return new Removal(removed, false);
+                    }
                     redis.key().unlink(ProfileKeys.all(generation, entry.value()).toArray(String[]::new));
                     removed++;
                     pace(removed, started, usersPerSecond);
                 }
             }
-        }
-        List<String> structures = new ArrayList<>(walked);
-        for (int shard = 0; shard < index.shards(); shard++) {
-            for (String queue : FreshnessIndex.QUEUES) {
-                structures.add(FreshnessIndex.queueKey(generation, queue, shard));
-            }
-        }
-        for (String key : structures) {
             redis.key().unlink(key);
         }
+        for (int shard = 0; shard < index.shards(); shard++) {
+            for (String queue : FreshnessIndex.QUEUES) {
+                redis.key().unlink(FreshnessIndex.queueKey(generation, queue, shard));
+            }
+        }
         LOG.infof("Removed %s: %d users' profiles, its indexes and queues", generation, removed);
-        return removed;
+        return new Removal(removed, true);
     }
 
     private static void pace(long done, long startedNanos, int perSecond) {

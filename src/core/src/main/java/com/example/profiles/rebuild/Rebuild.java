@@ -123,16 +123,40 @@ public class Rebuild {
     private record Source(ProfileEventFunction<Object> function, RecordDecoder<Object> decoder) {
     }
 
-    /** Runs (or resumes) a rebuild to its end. */
-    public Report run(PrintStream out) {
-        return run(out, Long.MAX_VALUE);
+    /**
+     * Where a run stops before the rebuild's end, as a crash would (a new run goes on from the
+     * committed offsets and the pointer's phase): after so many records, or when a time budget is
+     * spent (a Lambda invocation's). A phase change, which waits for every instance to acknowledge
+     * it, starts only with {@code profiles.rebuild.acknowledge-timeout} of the budget left.
+     */
+    public record Stop(long afterRecords, long atNanos, boolean timed) {
+        public static final Stop NEVER = new Stop(Long.MAX_VALUE, 0, false);
+
+        public static Stop afterRecords(long records) {
+            return new Stop(records, 0, false);
+        }
+
+        public static Stop after(Duration budget) {
+            return new Stop(Long.MAX_VALUE, System.nanoTime() + budget.toNanos(), true);
+        }
+
+        boolean reached(long read) {
+            return read >= afterRecords || timed && System.nanoTime() - atNanos >= 0;
+        }
+
+        /** Whether this much time is left (always, without a time budget). */
+        boolean leaves(Duration time) {
+            return !timed || atNanos - System.nanoTime() >= time.toNanos();
+        }
     }
 
-    /**
-     * @param stopAfter stop, as a crash would, once this many records are read (a resumed run goes
-     *        on from the committed offsets and the pointer's phase)
-     */
-    public Report run(PrintStream out, long stopAfter) {
+    /** Runs (or resumes) a rebuild to its end. */
+    public Report run(PrintStream out) {
+        return run(out, Stop.NEVER);
+    }
+
+    /** Runs (or resumes) a rebuild to its end or to where {@code stop} says. */
+    public Report run(PrintStream out, Stop stop) {
         Map<String, Source> byTopic = sources();
         GenerationState state = start(out, byTopic);
         Counts counts = new Counts();
@@ -141,24 +165,37 @@ public class Rebuild {
             Pass pass = new Pass(out, byTopic, state, counts, consumer);
             pass.open(notRetained);
             while (!pass.done()) {
-                if (!pass.readBatch(stopAfter)) {
-                    out.printf("rebuild: stopped after %d records, as asked; a new run goes on from here%n", counts.read.sum());
-                    return new Report(pass.state, counts.read.sum(), counts.outcomes(), notRetained, 0, false);
+                pass.readBatch();
+                if (stop.reached(counts.read.sum())) {
+                    return stopped(out, pass.state, counts, notRetained);
                 }
                 pass.measureLag();
-                pass.advance();
+                if (!pass.advance(stop)) {
+                    return stopped(out, pass.state, counts, notRetained);
+                }
             }
             pass.progress(Map.of());
             state = pass.state;
         }
-        return finish(out, state, counts, notRetained);
+        return finish(out, state, counts, notRetained, stop);
     }
 
-    /** The pointer at the start: a new rebuild begins (and its erased shoppers are put in), a stopped one goes on. */
+    private static Report stopped(PrintStream out, GenerationState state, Counts counts, Map<String, Long> notRetained) {
+        out.printf("rebuild: stopped after %d records, as asked, %s; a new run goes on from here%n", counts.read.sum(), state);
+        return new Report(state, counts.read.sum(), counts.outcomes(), notRetained, 0, false);
+    }
+
+    /**
+     * The pointer at the start: a new rebuild begins (and its erased shoppers are put in), a stopped
+     * one goes on. One stopped while a phase change waited for the instances waits for them again
+     * first: what comes next counts on every instance acting on the phase.
+     */
     private GenerationState start(PrintStream out, Map<String, Source> byTopic) {
         GenerationState state = generations.read();
         if (state.phase() == Phase.IDLE) {
             state = generations.begin();
+        } else if (state.phase() != Phase.BUILDING) {
+            generations.awaitAcknowledged(state, settings.acknowledgeTimeout());
         }
         out.printf("rebuild: %s into %s, from the topics %s%n", state, state.next(), byTopic.keySet());
         if (state.phase() == Phase.BUILDING) {
@@ -170,11 +207,19 @@ public class Rebuild {
     }
 
     /** After the grace: the old generation removed, the new one the only one. */
-    private Report finish(PrintStream out, GenerationState switched, Counts counts, Map<String, Long> notRetained) {
+    private Report finish(PrintStream out, GenerationState switched, Counts counts, Map<String, Long> notRetained, Stop stop) {
         long removed = 0;
         if (settings.removeOld()) {
-            removed = cleaner.remove(switched.current(), settings.removePerSecond());
+            GenerationCleaner.Removal removal = cleaner.remove(switched.current(), settings.removePerSecond(), () -> stop.reached(0));
+            removed = removal.users();
+            if (!removal.complete()) {
+                out.printf("rebuild: removing %s stopped after %d profiles, as asked; a new run goes on with it%n", switched.current(), removed);
+                return new Report(switched, counts.read.sum(), counts.outcomes(), notRetained, removed, false);
+            }
             out.printf("rebuild: removed %s (%d profiles)%n", switched.current(), removed);
+        }
+        if (!stop.leaves(settings.acknowledgeTimeout())) {
+            return stopped(out, switched, counts, notRetained);
         }
         GenerationState state = step(switched, out);
         phase.set(0);
@@ -219,8 +264,8 @@ public class Rebuild {
             phase.set(state.phase().ordinal());
         }
 
-        /** Reads, applies and commits one poll; false once {@code stopAfter} records are read. */
-        boolean readBatch(long stopAfter) {
+        /** Reads, applies and commits one poll. */
+        void readBatch() {
             ConsumerRecords<byte[], byte[]> records = consumer.poll(Duration.ofMillis(200));
             if (!records.isEmpty()) {
                 pace.take(records.count());
@@ -228,7 +273,6 @@ public class Rebuild {
                 consumer.commitSync();
                 counts.read.add(records.count());
             }
-            return counts.read.sum() < stopAfter;
         }
 
         void measureLag() {
@@ -249,8 +293,13 @@ public class Rebuild {
             }
         }
 
-        /** The next phase when its moment has come. */
-        void advance() {
+        /** The next phase when its moment has come; false when that moment came with too little of the budget left for it. */
+        boolean advance(Stop stop) {
+            boolean due = state.phase() == Phase.BUILDING && left <= settings.switchLag()
+                    || state.phase() == Phase.DUAL && readTo(consumer, partitions, dualEnd);
+            if (due && !stop.leaves(settings.acknowledgeTimeout())) {
+                return false;
+            }
             if (state.phase() == Phase.BUILDING && left <= settings.switchLag()) {
                 state = step(state, out);
                 // Every instance now writes both generations: once the rebuild has read what the
@@ -262,6 +311,7 @@ public class Rebuild {
             } else if (state.phase() == Phase.SWITCHED && System.nanoTime() - switchedAt >= settings.grace().toNanos()) {
                 graceOver = true;
             }
+            return true;
         }
 
         boolean done() {
@@ -313,6 +363,7 @@ public class Rebuild {
 
     private Uni<Void> applyOne(Source source, ConsumerRecord<byte[], byte[]> record, Generation target, IndexBatch batch, Counts counts) {
         counter(record.topic()).increment();
+        counts.byTopic.computeIfAbsent(record.topic(), t -> new LongAdder()).increment();
         Uni<ApplyResult> applied = retried(() -> intake.apply(source.function(), () -> source.decoder().decode(record.topic(), record.partition(),
                 record.offset(), record.headers(), record.key(), record.value()), TRIGGER, batch, null, target));
         return applied.invoke(result -> counts.outcome(result.status().name().toLowerCase(java.util.Locale.ROOT)))
@@ -360,7 +411,10 @@ public class Rebuild {
                 consumer.seek(partition, offset.offset());
             }
         }
-        consumer.seekToBeginning(fresh);
+        // Not with an empty list: that is "every assigned partition", which would undo the seeks above.
+        if (!fresh.isEmpty()) {
+            consumer.seekToBeginning(fresh);
+        }
     }
 
     private static void reportRetention(KafkaConsumer<byte[], byte[]> consumer, List<TopicPartition> partitions, Map<String, Long> notRetained,
@@ -381,7 +435,8 @@ public class Rebuild {
         double rate = counts.read.sum() / seconds;
         String eta = rate < 1 ? "unknown" : Math.round(left / rate) + " s";
         Map<String, Long> byTopic = new TreeMap<>();
-        readByTopic.forEach((topic, counter) -> byTopic.put(topic, (long) counter.count()));
+        // Counted here, not read back from the meter: a registry may keep no count (Lambda's, between flushes).
+        counts.byTopic.forEach((topic, count) -> byTopic.put(topic, count.sum()));
         out.printf("rebuild: %s: %d read %s, %.0f/s, %d left (about %s)%s: %s%n", state.phase(), counts.read.sum(), byTopic, rate, left, eta,
                 behind.isEmpty() ? "" : " " + behind, counts.outcomes());
     }
@@ -442,6 +497,7 @@ public class Rebuild {
     /** Outcomes of the records applied. */
     private static final class Counts {
         final LongAdder read = new LongAdder();
+        final Map<String, LongAdder> byTopic = new ConcurrentHashMap<>();
         private final Map<String, LongAdder> outcomes = new ConcurrentHashMap<>();
 
         void outcome(String name) {
