@@ -14,7 +14,7 @@ locals {
   image_placeholder     = "registry.example.com/profile-functions:0.1.0"
   bootstrap_placeholder = "my-cluster-kafka-bootstrap.kafka:9092"
 
-  manifests = {
+  decoded = {
     for f in fileset(local.manifests_dir, "**/*.yaml") :
     trimsuffix(f, ".yaml") => yamldecode(
       replace(
@@ -22,6 +22,21 @@ locals {
         local.bootstrap_placeholder, var.kafka_bootstrap_servers
       )
     )
+  }
+
+  # A job (the rebuild) runs as soon as it is created, so it is not applied with the rest: only a
+  # run asked for in var.job_runs, named after its run id.
+  role_label     = "profiles.example.com/role"
+  function_label = "profiles.example.com/function"
+  manifests      = { for k, m in local.decoded : k => m if try(m.metadata.labels[local.role_label], "") != "job" }
+  jobs           = { for k, m in local.decoded : m.metadata.labels[local.function_label] => m if try(m.metadata.labels[local.role_label], "") == "job" }
+  job_runs = {
+    for name, run in var.job_runs : name => merge(local.jobs[name], {
+      metadata = merge(
+        { for k, v in local.jobs[name].metadata : k => v if k != "generateName" },
+        { name = "${local.jobs[name].metadata.generateName}${run}" }
+      )
+    }) if contains(keys(local.jobs), name)
   }
 }
 
@@ -37,5 +52,28 @@ resource "kubernetes_manifest" "generated" {
 
   field_manager {
     name = "terraform-profile-functions"
+  }
+}
+
+# One run of a one-off job per entry of var.job_runs. Terraform does not wait for it to finish: its
+# progress is in its log and metrics (docs/operations.md, "Rebuilding the profiles").
+resource "kubernetes_manifest" "job_run" {
+  for_each = local.job_runs
+
+  manifest = merge(each.value, {
+    metadata = merge(each.value.metadata, { namespace = var.namespace })
+  })
+
+  computed_fields = ["metadata.annotations", "metadata.labels", "spec.selector", "spec.template.metadata.labels"]
+
+  field_manager {
+    name = "terraform-profile-functions"
+  }
+
+  lifecycle {
+    precondition {
+      condition     = alltrue([for name in keys(var.job_runs) : contains(keys(local.jobs), name)])
+      error_message = "job_runs names ${jsonencode(keys(var.job_runs))}; the jobs are ${jsonencode(keys(local.jobs))} (functions of kind job)."
+    }
   }
 }

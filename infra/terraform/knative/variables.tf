@@ -46,3 +46,14 @@ variable "manifests_dir" {
   type        = string
   default     = null
 }
+
+variable "job_runs" {
+  description = "One-off jobs to run, by function (a function of kind job, e.g. rebuild) => a run id, e.g. { rebuild = \"2026-12-07\" }: each entry creates the Job <generateName><id>, a new id runs the job again, and removing the entry deletes the finished Job."
+  type        = map(string)
+  default     = {}
+
+  validation {
+    condition     = alltrue([for run in values(var.job_runs) : can(regex("^[a-z0-9]([-a-z0-9]*[a-z0-9])?$", run)) && length(run) <= 40])
+    error_message = "each run id must be lower-case letters, digits and '-' (at most 40), so the Job's name is a DNS-1123 label."
+  }
+}

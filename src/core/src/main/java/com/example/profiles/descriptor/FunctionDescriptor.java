@@ -13,9 +13,11 @@ import io.quarkus.runtime.annotations.RegisterForReflection;
 public record FunctionDescriptor(String name, String eventType, Trigger trigger, Map<String, Object> settings) {
 
     /**
-     * {@code kind} is "event" (a Kafka topic / Broker trigger), "request" (asked over HTTP) or
+     * {@code kind} is "event" (a Kafka topic / Broker trigger), "request" (asked over HTTP),
      * "schedule" (a tick: {@code schedule} is the cron for Knative's PingSource and the local
-     * runtime, {@code scheduleExpression} the same cadence for EventBridge Scheduler);
+     * runtime, {@code scheduleExpression} the same cadence for EventBridge Scheduler) or "job" (a
+     * one-off run: a Kubernetes Job, or on Lambda invocations that each go on where the last stopped,
+     * asked to every {@code scheduleExpression} while one is under way);
      * {@code format} is how records of the topic are encoded: "cloudevents" (default) or
      * "debezium-json" (plain Debezium change events, as a Debezium connector writes them).
      */

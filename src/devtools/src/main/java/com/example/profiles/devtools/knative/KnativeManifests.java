@@ -40,7 +40,10 @@ import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
  * Broker filtering on its one event type (CloudEvents topics, fed into the Broker by an ingress
  * KafkaSource), or, for a Debezium topic, a KafkaSource delivering to the Service directly;</li>
  * <li>a schedule function: a PingSource delivering to the Service;</li>
- * <li>a request function: only the Service.</li>
+ * <li>a request function: only the Service;</li>
+ * <li>a job (a one-off run such as the rebuild): no Service, a Kubernetes Job that
+ * {@code kubectl create -f} starts under a fresh name each time, and the Terraform module only
+ * when asked (its {@code job_runs}).</li>
  * </ul>
  * Placeholders that a deployment replaces (the Terraform module does): {@link #IMAGE} and
  * {@link #KAFKA_BOOTSTRAP}. No object names a namespace: they are applied into one namespace.
@@ -78,8 +81,8 @@ public final class KnativeManifests {
     static final String API_KAFKA_SOURCE = "sources.knative.dev/v1beta1";
     static final String API_PING_SOURCE = "sources.knative.dev/v1";
 
-    static final String ROLE_LABEL = "profiles.example.com/role";
-    static final String FUNCTION_LABEL = "profiles.example.com/function";
+    public static final String ROLE_LABEL = "profiles.example.com/role";
+    public static final String FUNCTION_LABEL = "profiles.example.com/function";
 
     /**
      * The JVM heap of a Knative Service, appended to the JVM image's options (Dockerfile.jvm's
@@ -140,7 +143,9 @@ public final class KnativeManifests {
         boolean usesBroker = false;
         for (FunctionDescriptor d : descriptors) {
             String kind = kind(d);
-            out.add(service(d, descriptors));
+            if (!kind.equals("job")) {
+                out.add(service(d, descriptors));
+            }
             switch (kind) {
                 case "event" -> {
                     require(d, d.trigger().topic(), "trigger.topic");
@@ -161,6 +166,7 @@ public final class KnativeManifests {
                 case "request" -> {
                     // Asked over HTTP (a CloudEvent or GET /profiles/{id}): the Service is all it needs.
                 }
+                case "job" -> out.add(job(d, descriptors));
                 default -> throw new IllegalArgumentException("functions/" + d.name() + "/function.json: unknown trigger.kind '" + kind + "'");
             }
         }
@@ -220,26 +226,8 @@ public final class KnativeManifests {
         Map<String, Object> annotations = map(
                 "autoscaling.knative.dev/min-scale", "0",
                 "autoscaling.knative.dev/max-scale", String.valueOf(setting(d, "maxScale")));
-        String memory = setting(d, "memoryMb") + "Mi";
 
-        List<Object> env = new ArrayList<>();
-        env.add(fromSecret("REDIS_URL", "REDIS_URL", false));
-        env.add(fromSecret("KAFKA_BOOTSTRAP_SERVERS", "KAFKA_BOOTSTRAP_SERVERS", false));
-        env.add(fromSecret("PROFILE_HASH_KEY", "PROFILE_HASH_KEY", false));
-        // Set REDIS_CLIENT_TYPE=cluster in the Secret for a Redis Cluster (keys are hash-tagged).
-        env.add(fromSecret("QUARKUS_REDIS_CLIENT_TYPE", "REDIS_CLIENT_TYPE", true));
-        // Knative Eventing delivers every event over HTTP; the app's own Kafka consumers (one per
-        // topic, in every image) would read the same topics a second time, so they are off here.
-        env.add(map("name", CONSUMERS_SWITCH, "value", "false"));
-        // So the JVM image runs with the heap an HTTP-only function needs (the native image ignores it).
-        env.add(map("name", "JAVA_OPTS_APPEND", "value", SERVICE_HEAP));
-        // A schedule function is ticked by its PingSource; its in-process schedule (for long-running
-        // runtimes, profiles.<name>.every) would sweep again from every instance of every Service.
-        for (FunctionDescriptor other : all) {
-            if ("schedule".equals(kind(other))) {
-                env.add(map("name", "PROFILES_" + envName(other.name()) + "_EVERY", "value", "off"));
-            }
-        }
+        List<Object> env = commonEnv(all, SERVICE_HEAP);
         if (isDebezium(d)) {
             // The KafkaSource wraps each plain Debezium record as a dev.knative.kafka.event CloudEvent
             // (ceOverrides can only add extensions, not change the type): route and accept that type.
@@ -252,16 +240,10 @@ public final class KnativeManifests {
                 "image", IMAGE,
                 "ports", List.of(map("name", "http1", "containerPort", HTTP_PORT)),
                 "env", env,
-                "resources", map(
-                        "requests", map("cpu", CPU_REQUEST, "memory", memory),
-                        "limits", map("memory", memory)),
+                "resources", resources(d),
                 "readinessProbe", map("httpGet", map("path", "/q/health/ready", "port", HTTP_PORT), "periodSeconds", 5, "failureThreshold", 3),
                 "livenessProbe", map("httpGet", map("path", "/q/health/live", "port", HTTP_PORT), "periodSeconds", 10, "failureThreshold", 3),
-                "securityContext", map(
-                        "allowPrivilegeEscalation", false,
-                        "runAsNonRoot", true,
-                        "capabilities", map("drop", List.of("ALL")),
-                        "seccompProfile", map("type", "RuntimeDefault")));
+                "securityContext", CONTAINER_SECURITY);
 
         Map<String, Object> body = map(
                 "apiVersion", API_SERVICE,
@@ -281,6 +263,87 @@ public final class KnativeManifests {
                 "The function's Knative Service: the image of all functions, scale to zero, settings from the descriptor.",
                 "Env comes from the Secret '" + SECRET + "' (REDIS_URL, KAFKA_BOOTSTRAP_SERVERS, PROFILE_HASH_KEY, optional REDIS_CLIENT_TYPE).",
                 "Events reach it over HTTP by CloudEvent type, so every Service routes by type and exports nothing."), body);
+    }
+
+    /**
+     * The one-off job: the image of all functions started with {@code profiles.<name>.run=true}
+     * (the application runs the job, then exits 0 when it is done), its own Kafka consumers and
+     * schedules off like a Service's. A failed or evicted run is restarted, and goes on from where
+     * it stopped (a rebuild is resumable), up to {@link #JOB_RETRIES} times. Its metrics are on
+     * port 8080 like a Service's ({@code profile_rebuild_*}).
+     */
+    static Manifest job(FunctionDescriptor d, List<FunctionDescriptor> all) {
+        List<Object> env = commonEnv(all, JOB_HEAP);
+        env.add(map("name", "PROFILES_" + envName(d.name()) + "_RUN", "value", "true"));
+        Object rate = d.settings() == null ? null : d.settings().get("maxEventsPerSecond");
+        if (rate != null) {
+            env.add(map("name", "PROFILES_" + envName(d.name()) + "_MAX_EVENTS_PER_SECOND", "value", String.valueOf(setting(d, "maxEventsPerSecond"))));
+        }
+        Map<String, Object> container = map(
+                "name", "functions",
+                "image", IMAGE,
+                "ports", List.of(map("name", "http", "containerPort", HTTP_PORT)),
+                "env", env,
+                "resources", resources(d),
+                "securityContext", CONTAINER_SECURITY);
+        Map<String, Object> body = map(
+                "apiVersion", "batch/v1",
+                "kind", "Job",
+                "metadata", map("generateName", PREFIX + d.name() + "-", "labels", labels(d, "job", map())),
+                "spec", map(
+                        "backoffLimit", JOB_RETRIES,
+                        "template", map(
+                                "metadata", map("labels", labels(d, "job", map())),
+                                "spec", map(
+                                        "restartPolicy", "OnFailure",
+                                        "containers", List.of(container)))));
+        return new Manifest(d.name() + "/job.yaml", header(d,
+                "The one-off job, not applied with the rest: start a run with `kubectl create -n <namespace> -f` this file",
+                "(a fresh name each time), or with the Terraform module's job_runs. Env as the Services have it, from the Secret '" + SECRET + "'.",
+                "Restarted when it fails, it goes on from where it stopped; its progress is in its log and its metrics."), body);
+    }
+
+    /** Retries of a failed job run before the Job is marked failed (each goes on where the last stopped). */
+    static final int JOB_RETRIES = 10;
+
+    /**
+     * A job's heap: it holds one batch of records at a time ({@code profiles.rebuild.batch-size}),
+     * so the Services' heap with room for the Kafka consumer's fetch buffers.
+     */
+    static final String JOB_HEAP = "-Xms128m -Xmx128m";
+
+    static final Map<String, Object> CONTAINER_SECURITY = map(
+            "allowPrivilegeEscalation", false,
+            "runAsNonRoot", true,
+            "capabilities", map("drop", List.of("ALL")),
+            "seccompProfile", map("type", "RuntimeDefault"));
+
+    static Map<String, Object> resources(FunctionDescriptor d) {
+        String memory = setting(d, "memoryMb") + "Mi";
+        return map("requests", map("cpu", CPU_REQUEST, "memory", memory), "limits", map("memory", memory));
+    }
+
+    /** What every container of the function app is told: the store and broker, no consumers of its own, no in-process schedules. */
+    static List<Object> commonEnv(List<FunctionDescriptor> all, String heap) {
+        List<Object> env = new ArrayList<>();
+        env.add(fromSecret("REDIS_URL", "REDIS_URL", false));
+        env.add(fromSecret("KAFKA_BOOTSTRAP_SERVERS", "KAFKA_BOOTSTRAP_SERVERS", false));
+        env.add(fromSecret("PROFILE_HASH_KEY", "PROFILE_HASH_KEY", false));
+        // Set REDIS_CLIENT_TYPE=cluster in the Secret for a Redis Cluster (keys are hash-tagged).
+        env.add(fromSecret("QUARKUS_REDIS_CLIENT_TYPE", "REDIS_CLIENT_TYPE", true));
+        // Knative Eventing delivers every event over HTTP; the app's own Kafka consumers (one per
+        // topic, in every image) would read the same topics a second time, so they are off here.
+        env.add(map("name", CONSUMERS_SWITCH, "value", "false"));
+        // So the JVM image runs with the heap this container needs (the native image ignores it).
+        env.add(map("name", "JAVA_OPTS_APPEND", "value", heap));
+        // A schedule function is ticked by its PingSource; its in-process schedule (for long-running
+        // runtimes, profiles.<name>.every) would sweep again from every instance of every Service.
+        for (FunctionDescriptor other : all) {
+            if ("schedule".equals(kind(other))) {
+                env.add(map("name", "PROFILES_" + envName(other.name()) + "_EVERY", "value", "off"));
+            }
+        }
+        return env;
     }
 
     static Manifest trigger(FunctionDescriptor d) {

@@ -14,9 +14,10 @@ import com.fasterxml.jackson.databind.JsonNode;
  * Checks that a set of Knative objects does what the descriptors say, without a cluster:
  * <ul>
  * <li>each function has one Service, scaled to zero, with its settings, probes and Secret, and
- * the app's own Kafka consumers off (events arrive over HTTP);</li>
+ * the app's own Kafka consumers off (events arrive over HTTP); a job has a Job instead, that runs
+ * the job on start, restarts when it fails, and has the same Secret and switches;</li>
  * <li>each event or schedule function has exactly one trigger (a Trigger, PingSource or
- * KafkaSource delivering to its Service) and a request function none, and the trigger delivers
+ * KafkaSource delivering to its Service) and a request function or a job none, and the trigger delivers
  * the one CloudEvent type the Service accepts for that function;</li>
  * <li>every Trigger and KafkaSource retries with backoff and dead-letters to a KafkaSink that
  * writes the function's dead-letter topic; the Trigger's Broker exists and is Kafka-backed; the
@@ -31,7 +32,11 @@ final class KnativeWiring {
     static List<String> problems(List<FunctionDescriptor> descriptors, Map<String, JsonNode> objects) {
         List<String> problems = new ArrayList<>();
         for (FunctionDescriptor d : descriptors) {
-            checkService(d, descriptors, objects, problems);
+            if (isJob(d)) {
+                checkJob(d, objects, problems);
+            } else {
+                checkService(d, descriptors, objects, problems);
+            }
             checkTrigger(d, objects, problems);
         }
         for (JsonNode o : objects.values()) {
@@ -41,6 +46,48 @@ final class KnativeWiring {
             }
         }
         return problems;
+    }
+
+    static boolean isJob(FunctionDescriptor d) {
+        return "job".equals(d.trigger().kind());
+    }
+
+    /** Whether something delivers events to the function (an event or schedule function), not asked (request) or started (job). */
+    static boolean triggered(FunctionDescriptor d) {
+        return !"request".equals(d.trigger().kind()) && !isJob(d);
+    }
+
+    private static void checkJob(FunctionDescriptor d, Map<String, JsonNode> objects, List<String> problems) {
+        String name = d.name();
+        List<JsonNode> jobs = objects.values().stream().filter(o -> "Job".equals(o.path("kind").asText()))
+                .filter(o -> name.equals(o.at("/metadata/labels").path(KnativeManifests.FUNCTION_LABEL).asText())).toList();
+        if (jobs.size() != 1) {
+            problems.add(name + ": " + jobs.size() + " Jobs; a job function has 1");
+            return;
+        }
+        JsonNode job = jobs.get(0);
+        // Started by `kubectl create -f` under a fresh name each run, so no fixed name.
+        expect(problems, name, "generateName", job.at("/metadata/generateName").asText(null), KnativeManifests.PREFIX + name + "-");
+        expect(problems, name, "restartPolicy", job.at("/spec/template/spec/restartPolicy").asText(null), "OnFailure");
+        if (job.at("/spec/backoffLimit").asInt(0) < 1) {
+            problems.add(name + ": a Job that is never restarted; a stopped run goes on only when it is");
+        }
+        JsonNode c = job.at("/spec/template/spec/containers/0");
+        String memory = d.settings().get("memoryMb") + "Mi";
+        expect(problems, name, "memory limit", c.at("/resources/limits/memory").asText(null), memory);
+        expect(problems, name, "env PROFILES_" + envName(name) + "_RUN", env(job, "PROFILES_" + envName(name) + "_RUN"), "true");
+        expect(problems, name, "env " + KnativeManifests.CONSUMERS_SWITCH, env(job, KnativeManifests.CONSUMERS_SWITCH), "false");
+        for (String key : List.of("REDIS_URL", "KAFKA_BOOTSTRAP_SERVERS", "PROFILE_HASH_KEY")) {
+            boolean fromSecret = false;
+            for (JsonNode e : c.path("env")) {
+                if (key.equals(e.path("name").asText())) {
+                    fromSecret = KnativeManifests.SECRET.equals(e.at("/valueFrom/secretKeyRef/name").asText());
+                }
+            }
+            if (!fromSecret) {
+                problems.add(name + ": env " + key + " does not come from the Secret " + KnativeManifests.SECRET);
+            }
+        }
     }
 
     /** The objects that deliver events to the function's Service: its triggers. */
@@ -125,7 +172,7 @@ final class KnativeWiring {
         String name = d.name();
         String kind = d.trigger().kind();
         List<JsonNode> triggers = triggersOf(d, objects);
-        int expected = "request".equals(kind) ? 0 : 1;
+        int expected = triggered(d) ? 1 : 0;
         if (triggers.size() != expected) {
             problems.add(name + ": " + triggers.size() + " triggers deliver to its Service; a " + kind + " function has " + expected);
             return;

@@ -101,23 +101,34 @@ class TerraformChecksTest {
         String image = "registry.test/profile-functions:check";
         String bootstrap = "kafka-a.test:9092,kafka-b.test:9092";
         Result console = run(dir, List.of(terraform, "console", "-var", "image=" + image, "-var", "kafka_bootstrap_servers=" + bootstrap,
-                "-var", "manifests_dir=" + generated), Map.of(), "jsonencode(local.manifests)\n");
+                "-var", "manifests_dir=" + generated, "-var", "job_runs={rebuild=\"r1\"}"), Map.of(),
+                "jsonencode({applied = local.manifests, runs = local.job_runs})\n");
         assertEquals(0, console.code, console.output);
         JsonNode decoded = JSON.readTree(JSON.readValue(console.stdout.strip(), String.class));
 
         Map<String, JsonNode> expected = new TreeMap<>();
+        Map<String, JsonNode> jobs = new TreeMap<>();
         for (Map.Entry<String, JsonNode> e : KnativeManifestsTest.readCommitted().entrySet()) {
             String text = JSON.writeValueAsString(e.getValue())
                     .replace(KnativeManifests.IMAGE, image)
                     .replace(KnativeManifests.KAFKA_BOOTSTRAP, bootstrap);
-            expected.put(e.getKey().replaceAll("\\.yaml$", ""), JSON.readTree(text));
+            boolean job = "Job".equals(e.getValue().path("kind").asText());
+            (job ? jobs : expected).put(e.getKey().replaceAll("\\.yaml$", ""), JSON.readTree(text));
         }
         assertThat(expected).isNotEmpty();
         Map<String, JsonNode> actual = new TreeMap<>();
-        decoded.fields().forEachRemaining(f -> actual.put(f.getKey(), f.getValue()));
-        assertEquals(expected.keySet(), actual.keySet(), "every generated file is one kubernetes_manifest");
+        decoded.path("applied").fields().forEachRemaining(f -> actual.put(f.getKey(), f.getValue()));
+        assertEquals(expected.keySet(), actual.keySet(), "every generated file but a job's is one kubernetes_manifest");
         expected.forEach((k, v) -> assertEquals(v, actual.get(k), k));
         assertThat(decoded.toString()).doesNotContain(KnativeManifests.IMAGE).doesNotContain(KnativeManifests.KAFKA_BOOTSTRAP).contains(image);
+
+        // A job runs only when asked, under the name of its run, and is otherwise the generated Job.
+        JsonNode run = decoded.at("/runs/rebuild");
+        ObjectNode generatedJob = (ObjectNode) jobs.get("rebuild/job").deepCopy();
+        String generateName = generatedJob.at("/metadata/generateName").asText();
+        ((ObjectNode) generatedJob.get("metadata")).remove("generateName");
+        ((ObjectNode) generatedJob.get("metadata")).put("name", generateName + "r1");
+        assertEquals(generatedJob, run);
     }
 
     // --- needs terraform and the hashicorp/aws provider in a local plugin folder
