@@ -9,16 +9,17 @@ locals {
   # Normalised to one shape: descriptors differ in which trigger fields they have.
   functions = {
     for f in local.descriptor_files : jsondecode(file("${local.functions_dir}/${f}")).name => {
-      folder              = dirname(f)
-      event_type          = jsondecode(file("${local.functions_dir}/${f}")).eventType
-      kind                = jsondecode(file("${local.functions_dir}/${f}")).trigger.kind
-      topic               = try(jsondecode(file("${local.functions_dir}/${f}")).trigger.topic, null)
-      dead_letter_topic   = try(jsondecode(file("${local.functions_dir}/${f}")).trigger.deadLetterTopic, null)
-      format              = try(jsondecode(file("${local.functions_dir}/${f}")).trigger.format, "cloudevents")
-      schedule_expression = try(jsondecode(file("${local.functions_dir}/${f}")).trigger.scheduleExpression, null)
-      memory_mb           = jsondecode(file("${local.functions_dir}/${f}")).settings.memoryMb
-      timeout_seconds     = jsondecode(file("${local.functions_dir}/${f}")).settings.timeoutSeconds
-      kafka_batch_size    = try(jsondecode(file("${local.functions_dir}/${f}")).settings.kafkaBatchSize, null)
+      folder                = dirname(f)
+      event_type            = jsondecode(file("${local.functions_dir}/${f}")).eventType
+      kind                  = jsondecode(file("${local.functions_dir}/${f}")).trigger.kind
+      topic                 = try(jsondecode(file("${local.functions_dir}/${f}")).trigger.topic, null)
+      dead_letter_topic     = try(jsondecode(file("${local.functions_dir}/${f}")).trigger.deadLetterTopic, null)
+      format                = try(jsondecode(file("${local.functions_dir}/${f}")).trigger.format, "cloudevents")
+      schedule_expression   = try(jsondecode(file("${local.functions_dir}/${f}")).trigger.scheduleExpression, null)
+      memory_mb             = jsondecode(file("${local.functions_dir}/${f}")).settings.memoryMb
+      timeout_seconds       = jsondecode(file("${local.functions_dir}/${f}")).settings.timeoutSeconds
+      kafka_batch_size      = try(jsondecode(file("${local.functions_dir}/${f}")).settings.kafkaBatchSize, null)
+      max_events_per_second = try(jsondecode(file("${local.functions_dir}/${f}")).settings.maxEventsPerSecond, null)
       # The freshness-lag alert threshold of the source the function writes: the same value the
       # application reads from this descriptor for its own alert and exports to Prometheus.
       lag_threshold_seconds = try(jsondecode(file("${local.functions_dir}/${f}")).settings.freshnessLagP99ThresholdSeconds, null)
@@ -27,6 +28,11 @@ locals {
 
   event_functions    = { for name, f in local.functions : name => f if f.kind == "event" }
   schedule_functions = { for name, f in local.functions : name => f if f.kind == "schedule" }
+  # A job (the rebuild) runs in invocations that each go on where the last stopped: asked to go on
+  # at every scheduleExpression (it does nothing when no run is under way), started by an operator.
+  job_functions = { for name, f in local.functions : name => f if f.kind == "job" }
+  # What EventBridge Scheduler invokes: schedule functions and jobs.
+  scheduled_functions = merge(local.schedule_functions, local.job_functions)
 
   prefix = "${var.name_prefix}-${var.environment}"
 

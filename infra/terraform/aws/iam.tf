@@ -32,7 +32,11 @@ locals {
 
   # Functions that talk to Kafka at all: those an event source mapping feeds (the mapping works
   # with the function's role) and those that publish.
-  kafka_functions = { for name, f in local.functions : name => f if f.kind == "event" || length(local.write_topics[name]) > 0 }
+  kafka_functions = { for name, f in local.functions : name => f if f.kind == "event" || f.kind == "job" || length(local.write_topics[name]) > 0 }
+
+  # A job (the rebuild) reads every event function's topic with consumer groups of its own, one per
+  # generation it builds: the prefix the function is given, then the generation's number.
+  event_topics = distinct([for name, f in local.event_functions : f.topic])
 
   lambda_policy_statements = {
     for name, f in local.functions : name => concat(
@@ -131,6 +135,20 @@ locals {
           Resource = ["${local.msk_group_arn_prefix}${local.consumer_groups[name]}"]
         },
       ] : [],
+      f.kind == "job" && var.kafka_auth == "iam" ? [
+        {
+          Sid      = "KafkaReadEventTopics"
+          Effect   = "Allow"
+          Action   = ["kafka-cluster:DescribeTopic", "kafka-cluster:ReadData"]
+          Resource = [for t in local.event_topics : "${local.msk_topic_arn_prefix}${t}"]
+        },
+        {
+          Sid      = "KafkaOwnConsumerGroups"
+          Effect   = "Allow"
+          Action   = ["kafka-cluster:DescribeGroup", "kafka-cluster:AlterGroup"]
+          Resource = ["${local.msk_group_arn_prefix}${local.prefix}-${name}-g*"]
+        },
+      ] : [],
       length(local.write_topics[name]) > 0 && var.kafka_auth == "iam" ? [
         {
           # The producer is idempotent (the Kafka client's default since 3.0): MSK's "produce data
@@ -179,7 +197,7 @@ resource "aws_iam_role_policy" "lambda" {
 
 # EventBridge Scheduler invokes a schedule function with its own role, allowed that one function.
 resource "aws_iam_role" "scheduler" {
-  for_each = local.schedule_functions
+  for_each = local.scheduled_functions
 
   name        = "${local.function_names[each.key]}-scheduler"
   description = "Lets EventBridge Scheduler invoke the ${each.key} function, and nothing else."
@@ -195,7 +213,7 @@ resource "aws_iam_role" "scheduler" {
 }
 
 resource "aws_iam_role_policy" "scheduler" {
-  for_each = local.schedule_functions
+  for_each = local.scheduled_functions
 
   name = "invoke-${each.key}"
   role = aws_iam_role.scheduler[each.key].id

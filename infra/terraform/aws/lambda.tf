@@ -41,6 +41,12 @@ locals {
         # loop): the budget each invocation's work is bounded by, measured from its start.
         PROFILES_LAMBDA_TIMEOUT = "${f.timeout_seconds}s"
       },
+      # A job's own consumer group per environment (its offsets are where a stopped run goes on),
+      # and its rate limit, from the descriptor.
+      f.kind == "job" ? merge(
+        { "PROFILES_${upper(name)}_GROUP_PREFIX" = "${local.prefix}-${name}-g" },
+        f.max_events_per_second == null ? {} : { "PROFILES_${upper(name)}_MAX_EVENTS_PER_SECOND" = tostring(f.max_events_per_second) },
+      ) : {},
       var.kafka_auth == "iam" ? {} : { PROFILES_KAFKA_SECRET_ID = var.kafka_secret_arn },
       # Quarkus's native build sets this for the executable too (sam.native.yaml); the zip's
       # bootstrap script sets it as well, so the package is right whatever deploys it.
@@ -98,9 +104,10 @@ resource "aws_lambda_function" "fn" {
   # AWS SDK in the function.
   layers = [var.secrets_extension_layer_arn]
 
-  memory_size                    = local.memory_mb[each.key]
-  timeout                        = each.value.timeout_seconds
-  reserved_concurrent_executions = lookup(var.reserved_concurrency, each.key, -1)
+  memory_size = local.memory_mb[each.key]
+  timeout     = each.value.timeout_seconds
+  # A job's invocations must not overlap (two would read the same history and step the same switch).
+  reserved_concurrent_executions = lookup(var.reserved_concurrency, each.key, each.value.kind == "job" ? 1 : -1)
 
   environment {
     variables = local.lambda_environment[each.key]
@@ -123,14 +130,29 @@ resource "aws_lambda_function" "fn" {
       error_message = "functions/${each.key}/function.json: settings.memoryMb (or memory_mb_overrides) must be 128-10240 and settings.timeoutSeconds 1-900 on Lambda."
     }
     precondition {
-      condition     = contains(["event", "schedule", "request"], each.value.kind)
-      error_message = "functions/${each.key}/function.json: trigger.kind '${each.value.kind}' has no Lambda wiring here (event, schedule or request)."
+      condition     = contains(["event", "schedule", "request", "job"], each.value.kind)
+      error_message = "functions/${each.key}/function.json: trigger.kind '${each.value.kind}' has no Lambda wiring here (event, schedule, request or job)."
+    }
+    precondition {
+      condition     = each.value.kind != "job" || lookup(var.reserved_concurrency, each.key, 1) == 1
+      error_message = "${each.key} is a job: its reserved concurrency must be 1, so two invocations never run it at once."
     }
     precondition {
       condition     = length(setsubtract(keys(var.reserved_concurrency), keys(local.functions))) == 0
       error_message = "reserved_concurrency names functions that do not exist: ${join(", ", setsubtract(keys(var.reserved_concurrency), keys(local.functions)))}."
     }
   }
+}
+
+# A job's invocations come from its schedule, asynchronously: one throttled because a run is under
+# way (concurrency 1) is dropped rather than queued, as the next tick asks again anyway.
+resource "aws_lambda_function_event_invoke_config" "job" {
+  for_each = local.job_functions
+
+  function_name                = aws_lambda_function.fn[each.key].function_name
+  qualifier                    = aws_lambda_alias.live[each.key].name
+  maximum_retry_attempts       = 0
+  maximum_event_age_in_seconds = 60
 }
 
 # The triggers' target: always the version the last apply published (SnapStart's snapshot).

@@ -65,3 +65,10 @@ output "function_environment" {
   description = "The environment of every function's Lambda, by name (no secret values: the secrets are named, and read at start)."
   value       = local.lambda_environment
 }
+
+output "job_start_commands" {
+  description = "For each job (functions of kind job, e.g. rebuild): the command that starts a run. Its schedule then goes on with it every scheduleExpression until it is done; its log group shows the progress."
+  value = {
+    for name, f in local.job_functions : name => "aws lambda invoke --function-name ${local.alias_arns[name]} --invocation-type Event --cli-binary-format raw-in-base64-out --payload '{\"action\":\"start\"}' /dev/null"
+  }
+}

@@ -1,11 +1,13 @@
 # Each event function reads its descriptor's topic through one MSK event source mapping; each
-# schedule function is ticked by one EventBridge Scheduler schedule; each request function is
+# schedule function and each job is ticked by one EventBridge Scheduler schedule; each request function is
 # called on its function URL (lambda.tf). All of them invoke the function's alias "live".
 
 locals {
   # What EventBridge Scheduler hands the schedule functions. Written out, not jsonencode()d:
   # jsonencode escapes "<" and ">" (\u003c, \u003e), and Scheduler replaces its context
-  # attributes (<aws.scheduler.scheduled-time> ...) only where they appear literally.
+  # attributes (<aws.scheduler.scheduled-time> ...) only where they appear literally. A job is
+  # also told to go on with a run under way (it does nothing when there is none).
+  job_input      = replace(local.schedule_input, "{", "{\"action\":\"continue\",")
   schedule_input = "{\"reason\":\"scheduled\",\"schedule\":\"<aws.scheduler.schedule-arn>\",\"scheduledTime\":\"<aws.scheduler.scheduled-time>\",\"executionId\":\"<aws.scheduler.execution-id>\",\"attempt\":\"<aws.scheduler.attempt-number>\"}"
 
   # How an event source mapping authenticates to MSK: IAM through the function's execution role
@@ -81,7 +83,7 @@ resource "aws_lambda_event_source_mapping" "kafka" {
 }
 
 resource "aws_scheduler_schedule" "tick" {
-  for_each = local.schedule_functions
+  for_each = local.scheduled_functions
 
   name                         = local.function_names[each.key]
   description                  = "Ticks the ${each.key} function (functions/${each.key}/function.json)."
@@ -97,7 +99,7 @@ resource "aws_scheduler_schedule" "tick" {
     role_arn = aws_iam_role.scheduler[each.key].arn
     # An explicit input: Scheduler delivers it as the event (not the "Scheduled Event" envelope of
     # a scheduled EventBridge rule). The sweeper accepts both and logs which came.
-    input = local.schedule_input
+    input = each.value.kind == "job" ? local.job_input : local.schedule_input
 
     retry_policy {
       maximum_retry_attempts       = var.schedule_retry_attempts
@@ -110,7 +112,7 @@ resource "aws_scheduler_schedule" "tick" {
   lifecycle {
     precondition {
       condition     = each.value.schedule_expression != null
-      error_message = "functions/${each.key}/function.json: a schedule function needs trigger.scheduleExpression for EventBridge Scheduler."
+      error_message = "functions/${each.key}/function.json: a ${each.value.kind} function needs trigger.scheduleExpression for EventBridge Scheduler."
     }
   }
 }

@@ -263,7 +263,7 @@ run "the_scheduler_sends_an_explicit_input_with_its_context_attributes" {
   }
 }
 
-run "exactly_one_trigger_per_event_or_schedule_function" {
+run "exactly_one_trigger_per_event_schedule_or_job_function" {
   command = plan
 
   assert {
@@ -271,9 +271,9 @@ run "exactly_one_trigger_per_event_or_schedule_function" {
       for f in fileset("${path.module}/../../../functions", "*/function.json") :
       (contains(keys(aws_lambda_event_source_mapping.kafka), jsondecode(file("${path.module}/../../../functions/${f}")).name) ? 1 : 0)
       + (contains(keys(aws_scheduler_schedule.tick), jsondecode(file("${path.module}/../../../functions/${f}")).name) ? 1 : 0)
-      == (contains(["event", "schedule"], jsondecode(file("${path.module}/../../../functions/${f}")).trigger.kind) ? 1 : 0)
+      == (contains(["event", "schedule", "job"], jsondecode(file("${path.module}/../../../functions/${f}")).trigger.kind) ? 1 : 0)
     ])
-    error_message = "Each event or schedule function needs exactly one trigger (an event source mapping or a schedule); a request function none."
+    error_message = "Each event, schedule or job function needs exactly one trigger (an event source mapping or a schedule); a request function none."
   }
   assert {
     condition = length(aws_lambda_event_source_mapping.kafka) == length([
@@ -285,9 +285,9 @@ run "exactly_one_trigger_per_event_or_schedule_function" {
   assert {
     condition = length(aws_scheduler_schedule.tick) == length([
       for f in fileset("${path.module}/../../../functions", "*/function.json") : f
-      if jsondecode(file("${path.module}/../../../functions/${f}")).trigger.kind == "schedule"
+      if contains(["schedule", "job"], jsondecode(file("${path.module}/../../../functions/${f}")).trigger.kind)
     ])
-    error_message = "Expected one schedule per schedule function."
+    error_message = "Expected one schedule per schedule function and per job."
   }
 }
 
@@ -376,10 +376,58 @@ run "policies_name_explicit_actions_and_their_own_resources" {
   assert {
     condition = alltrue([
       for name, p in aws_iam_role_policy.lambda :
-      length(flatten([for s in jsondecode(p.policy).Statement : s.Resource if contains(s.Action, "kafka-cluster:ReadData")])) == (contains(keys(aws_lambda_event_source_mapping.kafka), name) ? 1 : 0)
+      length(flatten([for s in jsondecode(p.policy).Statement : s.Resource if contains(s.Action, "kafka-cluster:ReadData")])) == (
+        contains(keys(aws_lambda_event_source_mapping.kafka), name) ? 1 : jsondecode(file("${path.module}/../../../functions/${name}/function.json")).trigger.kind == "job" ? length(aws_lambda_event_source_mapping.kafka) : 0
+      )
     ])
-    error_message = "Only event functions may read a topic, and only one."
+    error_message = "Only event functions may read a topic, and only one; only a job (the rebuild) reads them all."
   }
+}
+
+run "a_job_runs_one_invocation_at_a_time_asked_to_go_on_by_its_schedule" {
+  command = plan
+
+  assert {
+    condition     = aws_lambda_function.fn["rebuild"].reserved_concurrent_executions == 1 && aws_lambda_function.fn["rebuild"].timeout == 900
+    error_message = "The rebuild runs one invocation at a time (reserved concurrency 1), each as long as Lambda allows."
+  }
+  assert {
+    condition     = aws_lambda_function_event_invoke_config.job["rebuild"].maximum_retry_attempts == 0 && aws_lambda_function_event_invoke_config.job["rebuild"].qualifier == "live"
+    error_message = "A tick throttled while a run is under way is dropped, not queued."
+  }
+  assert {
+    condition     = jsondecode(aws_scheduler_schedule.tick["rebuild"].target[0].input).action == "continue" && aws_scheduler_schedule.tick["rebuild"].schedule_expression == jsondecode(file("${path.module}/../../../functions/rebuild/function.json")).trigger.scheduleExpression
+    error_message = "The rebuild's schedule asks it to go on with a run under way, at its descriptor's scheduleExpression."
+  }
+  assert {
+    condition     = !can(jsondecode(aws_scheduler_schedule.tick["sweeper"].target[0].input).action)
+    error_message = "Only a job's schedule says action."
+  }
+  assert {
+    condition = aws_lambda_function.fn["rebuild"].environment[0].variables["PROFILES_REBUILD_GROUP_PREFIX"] == "profiles-test-rebuild-g" && contains(
+      flatten([for s in jsondecode(aws_iam_role_policy.lambda["rebuild"].policy).Statement : s.Resource if contains(s.Action, "kafka-cluster:AlterGroup")]),
+      "arn:aws:kafka:eu-west-1:123456789012:group/shop/0a1b2c3d-4e5f-6789-abcd-ef0123456789-2/profiles-test-rebuild-g*"
+    )
+    error_message = "The rebuild's consumer groups are named per environment, and its role may use those and no other."
+  }
+  assert {
+    condition     = aws_lambda_function.fn["rebuild"].environment[0].variables["PROFILES_REBUILD_MAX_EVENTS_PER_SECOND"] == tostring(jsondecode(file("${path.module}/../../../functions/rebuild/function.json")).settings.maxEventsPerSecond)
+    error_message = "The rebuild's rate limit comes from its descriptor."
+  }
+  assert {
+    condition     = strcontains(output.job_start_commands["rebuild"], "profiles-test-rebuild:live") && strcontains(output.job_start_commands["rebuild"], "{\"action\":\"start\"}")
+    error_message = "The start command invokes the rebuild's alias with action start."
+  }
+}
+
+run "a_job_allowed_two_concurrent_invocations_is_refused" {
+  command = plan
+
+  variables {
+    reserved_concurrency = { rebuild = 2 }
+  }
+
+  expect_failures = [aws_lambda_function.fn]
 }
 
 run "a_short_redis_auth_token_is_refused" {

@@ -48,4 +48,11 @@ public interface LambdaSettings {
      */
     @WithDefault("PT15S")
     Duration sweepReserve();
+
+    /**
+     * Of a rebuild invocation's remaining time, what the rebuild leaves unused: it stops between
+     * batches with this much left, commits where it is and answers (the next invocation goes on).
+     */
+    @WithDefault("PT20S")
+    Duration rebuildReserve();
 }

@@ -42,6 +42,20 @@ final class LambdaFunctionProfiles {
         }
     }
 
+    /**
+     * The rebuild with invocations of about three seconds of work: a 9-second timeout (the mock
+     * event server hands over no Lambda Context) less 1 s to answer and 5 s kept back, at 40 events/s
+     * in batches of 20, so a rebuild of a few hundred records takes several invocations.
+     */
+    public static class Rebuild implements QuarkusTestProfile {
+        @Override
+        public Map<String, String> getConfigOverrides() {
+            return Map.of("quarkus.funqy.export", "rebuild", "profiles.lambda.timeout", "PT9S", "profiles.lambda.deadline-margin", "PT1S",
+                    "profiles.lambda.rebuild-reserve", "PT5S", "profiles.rebuild.max-events-per-second", "40", "profiles.rebuild.batch-size", "20",
+                    "profiles.rebuild.grace", "PT0.5S", "profiles.rebuild.acknowledge-timeout", "PT1S", "profiles.rebuild.switch-lag", "5");
+        }
+    }
+
     /** The purchase function behind an event source mapping that does not take partial batch responses. */
     public static class PurchaseWithoutPartialResponses implements QuarkusTestProfile {
         @Override
