@@ -6,7 +6,6 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Properties;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
@@ -15,13 +14,10 @@ import java.util.concurrent.atomic.LongAdder;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.inject.Instance;
 
-import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.common.PartitionInfo;
 import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.jboss.logging.Logger;
 
 import com.example.profiles.core.ApplyResult;
@@ -161,7 +157,7 @@ public class Rebuild {
         GenerationState state = start(out, byTopic);
         Counts counts = new Counts();
         Map<String, Long> notRetained = new TreeMap<>();
-        try (KafkaConsumer<byte[], byte[]> consumer = consumer(state.next())) {
+        try (KafkaConsumer<byte[], byte[]> consumer = RebuildTopics.consumer(kafka, settings, state.next())) {
             Pass pass = new Pass(out, byTopic, state, counts, consumer);
             pass.open(notRetained);
             while (!pass.done()) {
@@ -254,10 +250,10 @@ public class Rebuild {
         }
 
         void open(Map<String, Long> notRetained) {
-            partitions = partitions(consumer, byTopic.keySet());
+            partitions = RebuildTopics.partitions(consumer, byTopic.keySet());
             consumer.assign(partitions);
-            resume(consumer, partitions);
-            reportRetention(consumer, partitions, notRetained, out);
+            RebuildTopics.resume(consumer, partitions);
+            RebuildTopics.reportRetention(consumer, partitions, notRetained, out);
             // Resumed after the switch began: what the topics hold now is at least what they held then.
             dualEnd = state.phase() == Phase.DUAL ? consumer.endOffsets(partitions) : null;
             switchedAt = state.phase() == Phase.SWITCHED ? System.nanoTime() : 0;
@@ -296,7 +292,7 @@ public class Rebuild {
         /** The next phase when its moment has come; false when that moment came with too little of the budget left for it. */
         boolean advance(Stop stop) {
             boolean due = state.phase() == Phase.BUILDING && left <= settings.switchLag()
-                    || state.phase() == Phase.DUAL && readTo(consumer, partitions, dualEnd);
+                    || state.phase() == Phase.DUAL && RebuildTopics.readTo(consumer, partitions, dualEnd);
             if (due && !stop.leaves(settings.acknowledgeTimeout())) {
                 return false;
             }
@@ -305,7 +301,7 @@ public class Rebuild {
                 // Every instance now writes both generations: once the rebuild has read what the
                 // topics held at this moment, the new generation holds all the old one does.
                 dualEnd = consumer.endOffsets(partitions);
-            } else if (state.phase() == Phase.DUAL && readTo(consumer, partitions, dualEnd)) {
+            } else if (state.phase() == Phase.DUAL && RebuildTopics.readTo(consumer, partitions, dualEnd)) {
                 state = step(state, out);
                 switchedAt = System.nanoTime();
             } else if (state.phase() == Phase.SWITCHED && System.nanoTime() - switchedAt >= settings.grace().toNanos()) {
@@ -390,46 +386,6 @@ public class Rebuild {
                 .withBackOff(Duration.ofMillis(100), Duration.ofSeconds(5)).indefinitely();
     }
 
-    private static boolean readTo(KafkaConsumer<byte[], byte[]> consumer, List<TopicPartition> partitions, Map<TopicPartition, Long> end) {
-        for (TopicPartition partition : partitions) {
-            if (consumer.position(partition) < end.get(partition)) {
-                return false;
-            }
-        }
-        return true;
-    }
-
-    /** Where a resumed rebuild left off (its group's committed offsets), else the earliest retained record. */
-    private static void resume(KafkaConsumer<byte[], byte[]> consumer, List<TopicPartition> partitions) {
-        Map<TopicPartition, org.apache.kafka.clients.consumer.OffsetAndMetadata> committed = consumer.committed(new java.util.HashSet<>(partitions));
-        List<TopicPartition> fresh = new ArrayList<>();
-        for (TopicPartition partition : partitions) {
-            var offset = committed.get(partition);
-            if (offset == null) {
-                fresh.add(partition);
-            } else {
-                consumer.seek(partition, offset.offset());
-            }
-        }
-        // Not with an empty list: that is "every assigned partition", which would undo the seeks above.
-        if (!fresh.isEmpty()) {
-            consumer.seekToBeginning(fresh);
-        }
-    }
-
-    private static void reportRetention(KafkaConsumer<byte[], byte[]> consumer, List<TopicPartition> partitions, Map<String, Long> notRetained,
-            PrintStream out) {
-        consumer.beginningOffsets(partitions).forEach((partition, first) -> {
-            if (first > 0) {
-                notRetained.put(partition.toString(), first);
-                out.printf("rebuild: %s no longer retains its first %d records: what they held cannot be rebuilt%n", partition, first);
-            }
-        });
-        if (notRetained.isEmpty()) {
-            out.println("rebuild: every partition still holds its whole history");
-        }
-    }
-
     private void progress(PrintStream out, GenerationState state, Counts counts, long left, Map<String, Long> behind, long startedNanos) {
         double seconds = Math.max(0.001, (System.nanoTime() - startedNanos) / 1e9);
         double rate = counts.read.sum() / seconds;
@@ -465,35 +421,6 @@ public class Rebuild {
         return byTopic;
     }
 
-    private KafkaConsumer<byte[], byte[]> consumer(Generation target) {
-        Properties props = new Properties();
-        kafka.forEach((key, value) -> {
-            if (value != null) {
-                props.put(key, value.toString());
-            }
-        });
-        props.put(ConsumerConfig.GROUP_ID_CONFIG, settings.groupPrefix() + target.number());
-        props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
-        props.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
-        props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
-        props.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, Integer.toString(settings.batchSize()));
-        props.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
-        props.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
-        return new KafkaConsumer<>(props);
-    }
-
-    private static List<TopicPartition> partitions(KafkaConsumer<byte[], byte[]> consumer, java.util.Set<String> topics) {
-        List<TopicPartition> partitions = new ArrayList<>();
-        for (String topic : topics) {
-            List<PartitionInfo> infos = consumer.partitionsFor(topic, Duration.ofSeconds(30));
-            if (infos == null || infos.isEmpty()) {
-                throw new IllegalStateException("topic " + topic + " does not exist");
-            }
-            infos.forEach(info -> partitions.add(new TopicPartition(topic, info.partition())));
-        }
-        return partitions;
-    }
-
     /** Outcomes of the records applied. */
     private static final class Counts {
         final LongAdder read = new LongAdder();
@@ -511,28 +438,5 @@ public class Rebuild {
         }
     }
 
-    /** At most {@code perSecond} events per second, on average since the start. */
-    private static final class Pace {
-        private final int perSecond;
-        private final long started = System.nanoTime();
-        private long taken;
 
-        Pace(int perSecond) {
-            this.perSecond = Math.max(1, perSecond);
-        }
-
-        void take(int events) {
-            taken += events;
-            long due = started + taken * 1_000_000_000L / perSecond;
-            long wait = due - System.nanoTime();
-            if (wait > 0) {
-                try {
-                    Thread.sleep(wait / 1_000_000, (int) (wait % 1_000_000));
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                    throw new IllegalStateException("interrupted");
-                }
-            }
-        }
-    }
 }
