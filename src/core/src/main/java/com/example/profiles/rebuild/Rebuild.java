@@ -47,6 +47,7 @@ import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.smallrye.common.annotation.Identifier;
+import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
 
 /**
@@ -347,14 +348,19 @@ public class Rebuild {
         List<Uni<Void>> partitions = new ArrayList<>();
         for (TopicPartition partition : records.partitions()) {
             Source source = byTopic.get(partition.topic());
-            Uni<Void> chain = Uni.createFrom().voidItem();
-            for (ConsumerRecord<byte[], byte[]> record : records.records(partition)) {
-                chain = chain.flatMap(done -> applyOne(source, record, target, batch, counts));
-            }
-            partitions.add(chain);
+            partitions.add(inOrder(records.records(partition), record -> applyOne(source, record, target, batch, counts)));
         }
         Uni.join().all(partitions).andFailFast().await().indefinitely();
         retried(() -> index.flush(batch, null)).await().indefinitely();
+    }
+
+    /**
+     * Each item's call after the previous one's has completed. Not a chain of flatMaps: subscribing
+     * to a chain of n nests n subscriptions on the stack, and a poll's 500 records overflowed the
+     * 256 KB thread stacks the JVM image runs with.
+     */
+    static <T> Uni<Void> inOrder(List<T> items, java.util.function.Function<T, Uni<Void>> call) {
+        return Multi.createFrom().iterable(items).onItem().<Void> transformToUniAndConcatenate(call::apply).collect().last().replaceWithVoid();
     }
 
     private Uni<Void> applyOne(Source source, ConsumerRecord<byte[], byte[]> record, Generation target, IndexBatch batch, Counts counts) {

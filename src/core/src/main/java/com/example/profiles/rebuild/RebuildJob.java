@@ -1,5 +1,7 @@
 package com.example.profiles.rebuild;
 
+import java.util.function.Supplier;
+
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 
@@ -24,16 +26,21 @@ public class RebuildJob {
         if (!settings.run()) {
             return;
         }
-        Thread job = new Thread(() -> {
-            int exit;
-            try {
-                exit = rebuild.run(System.out).finished() ? 0 : 1;
-            } catch (RuntimeException e) {
-                LOG.errorf(e, "The rebuild stopped: %s; start it again to go on from where it was", e.getMessage());
-                exit = 1;
-            }
-            Quarkus.asyncExit(exit);
-        }, "profile-rebuild");
+        Thread job = new Thread(() -> Quarkus.asyncExit(exitCode(() -> rebuild.run(System.out))), "profile-rebuild");
         job.start();
+    }
+
+    /**
+     * 0 when the rebuild finished, 1 when it did not, whatever it threw: an error (a stack overflow,
+     * out of memory) must end the job as well, or the process would wait forever with no rebuild
+     * running.
+     */
+    static int exitCode(Supplier<Rebuild.Report> run) {
+        try {
+            return run.get().finished() ? 0 : 1;
+        } catch (Throwable e) {
+            LOG.errorf(e, "The rebuild stopped: %s; start it again to go on from where it was", e);
+            return 1;
+        }
     }
 }
