@@ -2,6 +2,8 @@ package com.example.profiles.devtools.bench;
 
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -75,7 +77,7 @@ final class RebuildScenario {
     }
 
     private record Settings(int liveRate, double stepSeconds, double warmUpSeconds, long history, String grace, int timeoutSeconds,
-            List<Integer> budgets) {
+            List<Integer> budgets, List<String> jobJvmOptions) {
         static Settings fromSystemProperties() {
             return new Settings(Integer.getInteger("bench.rebuild.live-rate", 1000),
                     Double.parseDouble(System.getProperty("bench.rebuild.step-seconds", "10")),
@@ -84,7 +86,10 @@ final class RebuildScenario {
                     System.getProperty("bench.rebuild.grace", "PT5S"),
                     Integer.getInteger("bench.rebuild.timeout-seconds", 300),
                     Arrays.stream(System.getProperty("bench.rebuild.budgets", "2000," + UNTHROTTLED).split(",")).map(String::trim)
-                            .map(Integer::parseInt).toList());
+                            .map(Integer::parseInt).toList(),
+                    // After the app's: the JVM takes the last of a repeated option (as JAVA_OPTS_APPEND in the image).
+                    Arrays.stream(System.getProperty("bench.rebuild.job-jvm-options", "").trim().split("\\s+")).filter(o -> !o.isEmpty())
+                            .toList());
         }
     }
 
@@ -108,6 +113,7 @@ final class RebuildScenario {
         described.put("grace", settings.grace());
         described.put("removeOld", false);
         described.put("progressEvery", "PT1S");
+        described.put("jobJvmOptionsAdded", settings.jobJvmOptions());
         r.put("settings", described);
         List<Map<String, Object>> runs = new ArrayList<>();
         r.put("runs", runs);
@@ -129,6 +135,12 @@ final class RebuildScenario {
             runs.add(run);
             if (run.get("failed") instanceof List<?> failed && !failed.isEmpty()) {
                 failures.add(run.get("label") + ": " + failed);
+                Pointer left = pointer();
+                if (!left.phase().equals("IDLE")) {
+                    // An operator would start the job again, which goes on from there; this phase does not.
+                    failures.add("later runs left out, the pointer is left at " + left);
+                    break;
+                }
             }
         }
         if (!failures.isEmpty()) {
@@ -171,16 +183,17 @@ final class RebuildScenario {
         cpu0 = app.cpuTicks();
         double launchedAt = record.series.now();
         long launched = System.nanoTime();
-        PackagedApp job = app.startBeside("rebuild-" + label, "rebuild-" + label + ".log", "-Dprofiles.rebuild.run=true",
-                "-Dprofiles.kafka.consumers.enabled=false", "-Dprofiles.sweeper.every=off", "-Dquarkus.log.console.json.enabled=false",
-                "-Dprofiles.rebuild.max-events-per-second=" + budget, "-Dprofiles.rebuild.grace=" + settings.grace(),
-                "-Dprofiles.rebuild.remove-old=false", "-Dprofiles.rebuild.progress-every=PT1S");
-        Watcher watcher = new Watcher(job.pid(), before.version(), launched);
+        List<String> jobOptions = new ArrayList<>(settings.jobJvmOptions());
+        jobOptions.addAll(List.of("-Dprofiles.rebuild.run=true", "-Dprofiles.kafka.consumers.enabled=false", "-Dprofiles.sweeper.every=off",
+                "-Dquarkus.log.console.json.enabled=false", "-Dprofiles.rebuild.max-events-per-second=" + budget,
+                "-Dprofiles.rebuild.grace=" + settings.grace(), "-Dprofiles.rebuild.remove-old=false", "-Dprofiles.rebuild.progress-every=PT1S"));
+        PackagedApp job = app.startBeside("rebuild-" + label, "rebuild-" + label + ".log", jobOptions.toArray(String[]::new));
+        Watcher watcher = new Watcher(job, before.version(), launched);
         watcher.start();
         List<Event> sent;
         Integer exit = null;
         try {
-            sent = kafka.paced(stream, settings.liveRate(), settings.timeoutSeconds(), () -> !job.isAlive());
+            sent = kafka.paced(stream, settings.liveRate(), settings.timeoutSeconds(), () -> !job.isAlive() || watcher.died != null);
         } finally {
             if (job.isAlive()) {
                 job.kill();
@@ -233,6 +246,9 @@ final class RebuildScenario {
         record.series.rebuild(label, marks, aloneBySecond, duringBySecond);
 
         List<String> failed = check(exit, log, before, after, aloneSent);
+        if (watcher.died != null) {
+            failed.add(0, "the job's rebuild thread died (the job never exits then, so it was killed): " + watcher.died);
+        }
         run.put("failed", failed);
         record.say("rebuild %s: %s", shown, rebuild);
         record.say("rebuild %s: the live path during it: %s", shown, during);
@@ -248,7 +264,7 @@ final class RebuildScenario {
     private List<String> check(Integer exit, RebuildLog log, Pointer before, Pointer after, List<Event> aloneSent) throws Exception {
         List<String> failed = new ArrayList<>();
         if (exit == null || exit != 0) {
-            failed.add("the job " + (exit == null ? "did not end in time and was killed" : "exited " + exit));
+            failed.add("the job " + (exit == null ? "did not exit by itself and was killed" : "exited " + exit));
         }
         if (log.done() == null) {
             failed.add("the job printed no 'rebuild: done' line");
@@ -381,20 +397,27 @@ final class RebuildScenario {
 
     /**
      * Every 200 ms while the job runs: the pointer's phase (when each phase of this rebuild was
-     * first seen, in seconds since the launch) and the job's CPU time.
+     * first seen, in seconds since the launch), the job's CPU time, and whether its rebuild thread
+     * died (RebuildJob ends the job only when the rebuild returns or throws a RuntimeException; an
+     * Error ends the thread, and the process runs on).
      */
     private final class Watcher extends Thread {
+        private static final String THREAD_DIED = "Exception in thread \"profile-rebuild\" ";
         private final long jobPid;
+        private final Path jobLog;
         private final long versionBefore;
         private final long started;
         final Map<String, Double> firstSeen = new LinkedHashMap<>();
         volatile long jobTicks;
+        /** What ended the job's rebuild thread, as its log says; null while it runs. */
+        volatile String died;
         private volatile boolean finished;
 
-        Watcher(long jobPid, long versionBefore, long launchedNanos) {
+        Watcher(PackagedApp job, long versionBefore, long launchedNanos) {
             super("rebuild-watcher");
             setDaemon(true);
-            this.jobPid = jobPid;
+            this.jobPid = job.pid();
+            this.jobLog = job.log();
             this.versionBefore = versionBefore;
             this.started = launchedNanos;
         }
@@ -404,6 +427,12 @@ final class RebuildScenario {
             while (!finished) {
                 try {
                     jobTicks = Math.max(jobTicks, ProcessCpu.ticks(jobPid));
+                    String output = Files.readString(jobLog);
+                    int at = output.indexOf(THREAD_DIED);
+                    if (at >= 0 && died == null) {
+                        int end = output.indexOf('\n', at);
+                        died = output.substring(at + THREAD_DIED.length(), end < 0 ? output.length() : end).strip();
+                    }
                     Pointer p = pointer();
                     if (p.version() > versionBefore) {
                         synchronized (firstSeen) {
