@@ -52,7 +52,8 @@ import com.fasterxml.jackson.databind.JsonNode;
  * applied there (every one sent before the switch); the job keeps that generation
  * ({@code profiles.rebuild.remove-old=false}). After each run the phase checks, and fails loudly if
  * not, that the job exited 0, the pointer moved on by one generation and is idle, and profiles of
- * the rebuilt history read back over the app's HTTP API.
+ * the rebuilt history read back over the app's HTTP API. The job runs with the app's JVM options
+ * and {@code -Dbench.rebuild.job-jvm-options} after them.
  */
 final class RebuildScenario {
 
