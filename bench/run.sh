@@ -11,6 +11,7 @@
 #   APP_JVM_OPTS='-Xmx96m' bench/run.sh
 #   BENCH_OPTS='-Dbench.kafka-rates=1000,5000 -Dbench.backlog=100000' bench/run.sh   # a shorter run
 #   BENCH_OPTS='-Dbench.phases=kafka-lag -Dbench.kafka-rates=5000 -Dbench.backlog=150000' bench/run.sh   # two minutes
+#   BENCH_OPTS='-Dbench.phases=rebuild' bench/run.sh   # the start and drain, then a rebuild beside the live path: about four minutes
 #   BENCH_TIMEOUT=2400 BENCH_OPTS='-Dbench.phases=http -Dbench.app-consumers=false -Dbench.step-seconds=300' bench/run.sh   # a 20-minute soak (the driver is bounded to BENCH_TIMEOUT seconds, 900 by default)
 #   SKIP_BUILD=1 bench/run.sh         # reuse the last build
 #   APP_JAR=/elsewhere/src/knative/target/quarkus-app/quarkus-run.jar bench/run.sh   # measure another build of the app

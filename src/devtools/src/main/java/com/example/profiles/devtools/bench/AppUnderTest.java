@@ -74,19 +74,7 @@ final class AppUnderTest {
      */
     long launch(String logName, String... extraProperties) {
         List<String> options = new ArrayList<>(launchOptions());
-        // A JDK AOT cache (Java 25+, app.aot: bench/run.sh trains one) or an AppCDS archive
-        // (app-cds.jsa, Java 17) built with the jar names the jar relative to its folder, which
-        // PackagedApp runs it from. -Dbench.no-appcds=true measures without either.
-        Path appDir = jar.getParent();
-        if (!Boolean.getBoolean("bench.no-appcds")) {
-            if (Files.exists(appDir.resolve("app.aot")) && Runtime.version().feature() >= 25) {
-                options.add("-XX:AOTCache=app.aot");
-                record.machine().put("aotCache", true);
-            } else if (Files.exists(appDir.resolve("app-cds.jsa"))) {
-                options.add("-XX:SharedArchiveFile=app-cds.jsa");
-                record.machine().put("appCds", true);
-            }
-        }
+        options.addAll(startUpCache());
         // One sweep, ours, at the end, over about 10,000 due entries (1% of a million profiles).
         options.addAll(List.of("-Dprofiles.sweeper.every=off", "-Dprofiles.sweeper.max-entries=20000",
                 "-Dprofiles.sweeper.time-budget=PT120S", "-Dprofiles.sweeper.lease=PT180S"));
@@ -108,6 +96,42 @@ final class AppUnderTest {
         sampler.start();
         record.say("app launched: pid %d, port %d, %s", pid, launched.port(), String.join(" ", jvmOptions));
         return launched.launchedAtMillis();
+    }
+
+    /**
+     * A second process of the same app beside the one under test, as an operator starts a one-off
+     * job next to the running instances (e.g. the rebuild): the same environment, Redis, Kafka and
+     * JVM options, its output in {@code logName} and its GC log (if the options write one) in
+     * {@code <name>-gc.log}, so the app's own is left alone. Not sampled, not the app under test:
+     * the caller stops it (or it stops by itself).
+     */
+    PackagedApp startBeside(String name, String logName, String... extraProperties) {
+        String gcLog = GC_LOG + record.out.toAbsolutePath().resolve(name + "-gc.log");
+        List<String> options = new ArrayList<>(launchOptions().stream().map(o -> o.startsWith(GC_LOG) ? gcLog : o).toList());
+        options.addAll(startUpCache());
+        options.addAll(List.of(extraProperties));
+        PackagedApp started = PackagedApp.start(name, jar, record.out.resolve(logName), environment, options);
+        record.say("%s launched beside the app: pid %d, %s", name, started.pid(), String.join(" ", extraProperties));
+        return started;
+    }
+
+    /**
+     * A JDK AOT cache (Java 25+, app.aot: bench/run.sh trains one) or an AppCDS archive
+     * (app-cds.jsa, Java 17) built with the jar names the jar relative to its folder, which
+     * PackagedApp runs it from. -Dbench.no-appcds=true measures without either.
+     */
+    private List<String> startUpCache() {
+        Path appDir = jar.getParent();
+        if (!Boolean.getBoolean("bench.no-appcds")) {
+            if (Files.exists(appDir.resolve("app.aot")) && Runtime.version().feature() >= 25) {
+                record.machine().put("aotCache", true);
+                return List.of("-XX:AOTCache=app.aot");
+            } else if (Files.exists(appDir.resolve("app-cds.jsa"))) {
+                record.machine().put("appCds", true);
+                return List.of("-XX:SharedArchiveFile=app-cds.jsa");
+            }
+        }
+        return List.of();
     }
 
     /** SIGTERM, and SIGKILL if it has not stopped after a minute. */

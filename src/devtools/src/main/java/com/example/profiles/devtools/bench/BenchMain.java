@@ -12,8 +12,9 @@ import java.util.UUID;
  * In one run: the machine's limits ({@link MachineLimits}), then the app under test
  * ({@link AppUnderTest}) through the scenarios: start-up ({@link StartUpScenarios}), the Kafka path
  * at saturation and at fixed offered rates ({@link KafkaScenarios}), the HTTP path and profile reads
- * ({@link HttpScenarios}), and a sweep over a million profiles ({@link SweepScenario}), with
- * resident memory and CPU per process throughout. Writes results.json, summary.txt,
+ * ({@link HttpScenarios}), a sweep over a million profiles ({@link SweepScenario}), and a rebuild
+ * of the profiles beside the live path ({@link RebuildScenario}), with resident memory and CPU per
+ * process throughout. Writes results.json, summary.txt,
  * lag-vs-load.png, and series.json with the SVG charts drawn from it, to the output folder ({@link Report}).
  *
  * <p>Arguments: {@code --env} (the stack's environment file), {@code --out}, {@code --jar},
@@ -123,12 +124,29 @@ public final class BenchMain {
             // The later phases need the app the drain starts; -Dbench.phases=cold-start alone
             // measures only the start-ups (under a minute).
             if (phase("drain") || phase("limits") || phase("kafka-lag") || phase("http") || phase("reads") || phase("profile")
-                    || phase("sweep")) {
+                    || phase("sweep") || phase("rebuild")) {
                 loadPhases(kafka, stream, machineLimits, limits, startUp);
             }
         }
         if (phase("sweep")) {
             new SweepScenario(record, app, redis).run();
+        }
+        // Last: a rebuild moves every profile to a new generation, which the sweep's population
+        // (written to the first generation's keys) and every earlier figure must not see; and
+        // nothing after it is disturbed by the second process or the old generation it leaves.
+        Exception rebuildFailed = null;
+        if (phase("rebuild") && appConsumers()) {
+            try (KafkaSide kafka = new KafkaSide(env.get("KAFKA_BOOTSTRAP_SERVERS"))) {
+                new RebuildScenario(record, app, redis, new KafkaScenarios(record, app, redis, startUp), env.get("KAFKA_BOOTSTRAP_SERVERS"))
+                        .run(kafka, stream);
+            } catch (Exception e) {
+                // Loudly, but after the results of the whole run are written.
+                rebuildFailed = e;
+                record.put("rebuildFailed", String.valueOf(e.getMessage()));
+                record.say("REBUILD PHASE FAILED: %s", e);
+            }
+        } else if (phase("rebuild")) {
+            record.say("rebuild: left out, it needs the app's own Kafka consumers (the live path over Kafka)");
         }
         record.put("maxRssMbByPhase", app.maxRssMbByPhase(false));
         record.put("maxRssAnonMbByPhase", app.maxRssMbByPhase(true));
@@ -136,6 +154,9 @@ public final class BenchMain {
         app.stop();
         record.put("gc", app.gcSummary());
         record.write();
+        if (rebuildFailed != null) {
+            throw rebuildFailed;
+        }
     }
 
     /** The drain (which starts the app for what follows), the limits after it, lag, HTTP, reads, the profiled drain. */

@@ -11,8 +11,9 @@ import org.HdrHistogram.Histogram;
 /**
  * The time series behind the run's charts ({@link BenchCharts}), kept beside the aggregates of
  * results.json and written to series.json: when each phase began, the app's resident memory (the
- * highest 200 ms sample of each second), the Kafka outcomes counted every second of a drain, and
- * the freshness lag of each lag step per second. Times are seconds since the driver started.
+ * highest 200 ms sample of each second), the Kafka outcomes counted every second of a drain, the
+ * freshness lag of each lag step per second, and each rebuild run's marks with the live path's lag
+ * per second beside it. Times are seconds since the driver started.
  * Bounded: one point a second for memory and drains, one per second of each lag step.
  */
 final class BenchSeries {
@@ -27,6 +28,7 @@ final class BenchSeries {
     private final List<Double> rssAnonMb = new ArrayList<>();
     private final List<Map<String, Object>> drains = new ArrayList<>();
     private final List<Map<String, Object>> kafkaLag = new ArrayList<>();
+    private final List<Map<String, Object>> rebuilds = new ArrayList<>();
     /** The second being sampled now and its highest readings so far (kB), -1 before the first sample. */
     private long second = -1;
     private long secondRssKb;
@@ -113,6 +115,29 @@ final class BenchSeries {
         kafkaLag.add(step);
     }
 
+    /**
+     * One rebuild run ({@link RebuildScenario}): when it was launched, switched and exited (seconds
+     * since the driver started), and the live path's probes by the second, alone before it and
+     * during it (count, p50, p99 in ms).
+     */
+    synchronized void rebuild(String label, Map<String, Double> marks, SortedMap<Long, Histogram> alone, SortedMap<Long, Histogram> during) {
+        Map<String, Object> run = new LinkedHashMap<>();
+        run.put("label", label);
+        marks.forEach((name, at) -> run.put(name, at == null ? null : round1(at)));
+        run.put("liveAlone", bySecond(alone));
+        run.put("liveDuring", bySecond(during));
+        rebuilds.add(run);
+    }
+
+    private static Map<String, Object> bySecond(SortedMap<Long, Histogram> histograms) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("t", List.copyOf(histograms.keySet()));
+        m.put("probes", histograms.values().stream().map(Histogram::getTotalCount).toList());
+        m.put("p50", histograms.values().stream().map(h -> h.getValueAtPercentile(50)).toList());
+        m.put("p99", histograms.values().stream().map(h -> h.getValueAtPercentile(99)).toList());
+        return m;
+    }
+
     /** What series.json holds; the series as plain maps, lists and numbers, the form {@link BenchCharts} reads. */
     Map<String, Object> toMap() {
         return toMap(now());
@@ -134,6 +159,7 @@ final class BenchSeries {
         m.put("rss", rss);
         m.put("drains", List.copyOf(drains));
         m.put("kafkaLag", List.copyOf(kafkaLag));
+        m.put("rebuilds", List.copyOf(rebuilds));
         return m;
     }
 

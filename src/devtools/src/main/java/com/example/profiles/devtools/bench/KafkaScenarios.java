@@ -157,7 +157,7 @@ final class KafkaScenarios {
      * Waits until the app has counted {@code expected} Kafka outcomes more than {@code base}; samples
      * the rate every second, and keeps the samples for the drain chart if {@code chart}.
      */
-    private Map<String, Object> awaitCount(long base, long expected, int timeoutSeconds, boolean chart) throws Exception {
+    Map<String, Object> awaitCount(long base, long expected, int timeoutSeconds, boolean chart) throws Exception {
         long[] cpu0 = app.cpuTicks();
         Map<String, Long> threads0 = ProcessCpu.threadTicks(app.pid());
         long t0 = System.nanoTime();
@@ -230,12 +230,7 @@ final class KafkaScenarios {
                         JsonNode written = Report.JSON.readTree(resp.body()).path("freshness").path(probe.kind().name().toLowerCase())
                                 .path("writtenAt");
                         if (written.isNumber()) {
-                            long millis = Math.max(0, Math.min(3_600_000L, written.asLong() - probe.eventTime()));
-                            long second = (long) Math.floor(record.series.runSeconds(probe.eventTime()));
-                            synchronized (lag) {
-                                lag.recordValue(millis);
-                                bySecond.computeIfAbsent(second, s -> new Histogram(3_600_000L, 3)).recordValue(millis);
-                            }
+                            recordLag(record, lag, bySecond, probe, written.asLong());
                             return;
                         }
                     }
@@ -252,5 +247,19 @@ final class KafkaScenarios {
             record.say("  (%d of %d probes had no written time)", missing[0], probes.size());
         }
         return lag;
+    }
+
+    /**
+     * One probe's lag: the time its profile says the event was written ({@code writtenAt}, epoch
+     * ms) minus its event time, in {@code lag} and in {@code bySecond} under the second (since the
+     * driver started) its event was stamped in.
+     */
+    static void recordLag(BenchRecord record, Histogram lag, SortedMap<Long, Histogram> bySecond, Event probe, long writtenAt) {
+        long millis = Math.max(0, Math.min(3_600_000L, writtenAt - probe.eventTime()));
+        long second = (long) Math.floor(record.series.runSeconds(probe.eventTime()));
+        synchronized (lag) {
+            lag.recordValue(millis);
+            bySecond.computeIfAbsent(second, s -> new Histogram(3_600_000L, 3)).recordValue(millis);
+        }
     }
 }

@@ -9,6 +9,7 @@ import java.util.Properties;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.BooleanSupplier;
 
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
@@ -86,11 +87,19 @@ final class KafkaSide implements AutoCloseable {
      * paced in 1 ms steps. Answers the events sent.
      */
     List<Event> paced(LoadStream stream, int rate, double seconds) {
-        List<Event> sent = new ArrayList<>((int) (rate * seconds) + 16);
+        return paced(stream, rate, seconds, () -> false);
+    }
+
+    /**
+     * The same, but ending early once {@code stop} says so (asked each time the pacer wakes, about
+     * every millisecond): a load that lasts as long as something else runs.
+     */
+    List<Event> paced(LoadStream stream, int rate, double seconds, BooleanSupplier stop) {
+        List<Event> sent = new ArrayList<>((int) Math.min(rate * seconds, 1 << 20) + 16);
         long start = System.nanoTime();
         long total = (long) (rate * seconds);
         long done = 0;
-        while (done < total) {
+        while (done < total && !stop.getAsBoolean()) {
             long elapsed = System.nanoTime() - start;
             long due = Math.min(total, (long) (elapsed / 1e9 * rate) + 1);
             while (done < due) {

@@ -23,7 +23,16 @@ import io.cloudevents.core.builder.CloudEventBuilder;
 final class LoadStream {
 
     enum Kind {
-        PURCHASE, CART, CUSTOMER
+        PURCHASE, CART, CUSTOMER;
+
+        /** The function's topic the events of this kind go to. */
+        String topic() {
+            return switch (this) {
+                case PURCHASE -> "commerce.purchase.completed.v1";
+                case CART -> "commerce.cart.changed.v1";
+                case CUSTOMER -> "shop.public.customers";
+            };
+        }
     }
 
     /** One event to send. {@code data} is the CloudEvent data (JSON), or the Debezium record for customer. */
@@ -50,11 +59,7 @@ final class LoadStream {
         }
 
         String topic() {
-            return switch (kind) {
-                case PURCHASE -> "commerce.purchase.completed.v1";
-                case CART -> "commerce.cart.changed.v1";
-                case CUSTOMER -> "shop.public.customers";
-            };
+            return kind.topic();
         }
     }
 

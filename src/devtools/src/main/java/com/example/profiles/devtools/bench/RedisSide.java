@@ -51,6 +51,34 @@ final class RedisSide {
         }
     }
 
+    /**
+     * Each command's reply as text (arrays flattened; a nil is empty), in order, on one connection,
+     * pipelined a few hundred at a time: many small reads without a connection each.
+     */
+    List<String> callEach(List<List<String>> commands) throws IOException {
+        List<String> replies = new ArrayList<>(commands.size());
+        try (Socket socket = new Socket(host, port)) {
+            socket.setTcpNoDelay(true);
+            OutputStream out = new BufferedOutputStream(socket.getOutputStream(), 1 << 16);
+            InputStream in = new BufferedInputStream(socket.getInputStream(), 1 << 16);
+            for (int from = 0; from < commands.size(); from += 500) {
+                List<List<String>> chunk = commands.subList(from, Math.min(commands.size(), from + 500));
+                for (List<String> command : chunk) {
+                    write(out, command);
+                }
+                out.flush();
+                for (int i = 0; i < chunk.size(); i++) {
+                    StringBuilder reply = new StringBuilder();
+                    if (!read(in, reply)) {
+                        throw new IOException("Redis answered " + reply + " to " + chunk.get(i));
+                    }
+                    replies.add(reply.toString().trim());
+                }
+            }
+        }
+        return replies;
+    }
+
     /** One field of an INFO section, e.g. {@code info("server", "process_id")}. */
     String info(String section, String field) throws IOException {
         for (String line : call("INFO", section).split("\\r?\\n")) {

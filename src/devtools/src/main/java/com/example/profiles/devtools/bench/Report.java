@@ -124,9 +124,13 @@ final class Report {
         }
 
         long rss = 0;
+        long rebuildRss = 0;
         if (results.get("maxRssMbByPhase") instanceof Map<?, ?> byPhase) {
             for (Map.Entry<?, ?> e : byPhase.entrySet()) {
-                if (!e.getKey().equals("startup") && !e.getKey().equals("cold-start")) {
+                // The rebuild phases come last, after runs recorded without them: given on their own line.
+                if (e.getKey().toString().startsWith("rebuild")) {
+                    rebuildRss = Math.max(rebuildRss, ((Number) e.getValue()).longValue());
+                } else if (!e.getKey().equals("startup") && !e.getKey().equals("cold-start")) {
                     rss = Math.max(rss, ((Number) e.getValue()).longValue());
                 }
             }
@@ -145,6 +149,7 @@ final class Report {
         Object duration = path(results, "sweep", "answer", "durationMillis");
         lines.add(String.format("  sweep over %s profiles (%s stale): entriesTouched %s, durationMillis %s", path(results, "sweep", "profiles"),
                 path(results, "sweep", "staleShare"), touched, duration));
+        rebuild(lines, results, rebuildRss);
 
         Files.writeString(out.resolve("results.json"), JSON.writeValueAsString(results));
         Files.write(out.resolve("summary.txt"), lines);
@@ -156,6 +161,33 @@ final class Report {
         }
         System.out.println("wrote " + out.resolve("results.json") + ", " + out.resolve("summary.txt") + ", " + out.resolve("lag-vs-load.png") + ", "
                 + out.resolve(SERIES) + (svgs.isEmpty() ? "" : ", " + String.join(", ", svgs)));
+    }
+
+    /**
+     * Per rebuild run: the job's rate into the new generation beside the live path's, the live lag
+     * alone and during it, and when it switched; no target (the budget is the operator's choice).
+     */
+    @SuppressWarnings("unchecked")
+    private static void rebuild(List<String> lines, Map<String, Object> results, long rebuildRss) {
+        if (!(path(results, "rebuild", "runs") instanceof List<?> runs)) {
+            return;
+        }
+        for (Object o : runs) {
+            Map<String, Object> run = (Map<String, Object>) o;
+            Number budget = (Number) run.get("maxEventsPerSecond");
+            lines.add(String.format("  rebuild, max-events-per-second %,d (%s records on the topics at its start): %s records/s read into the new"
+                    + " generation while building, %s/s over its last 5 s, beside the live path's %s events/s; live freshness lag p50 / p99 %s / %s ms"
+                    + " alone, %s / %s ms during; switched %s s and exited %s s after the launch, exit code %s%s",
+                    budget == null ? 0 : budget.longValue(), path(run, "history", "retained"), path(run, "rebuild", "readPerSecondWhileBuilding"),
+                    path(run, "rebuild", "readPerSecondLast5sOfBuilding"), path(run, "liveDuring", "achievedSendPerSecond"),
+                    path(run, "liveAlone", "lagMillis", "p50"), path(run, "liveAlone", "lagMillis", "p99"),
+                    path(run, "liveDuring", "lagMillis", "p50"), path(run, "liveDuring", "lagMillis", "p99"),
+                    path(run, "rebuild", "seconds", "launchToSwitched"), path(run, "rebuild", "seconds", "launchToExit"),
+                    path(run, "rebuild", "exitCode"), run.get("failed") instanceof List<?> failed && !failed.isEmpty() ? "; FAILED: " + failed : ""));
+        }
+        if (rebuildRss > 0) {
+            lines.add(String.format("  RSS of the app during the rebuild phases (not in the figure above): %d MB", rebuildRss));
+        }
     }
 
     /** Writes the SVG charts the series allow; answers their paths. */
