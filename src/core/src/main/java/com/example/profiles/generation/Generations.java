@@ -1,5 +1,7 @@
 package com.example.profiles.generation;
 
+import java.time.Duration;
+
 import java.lang.management.ManagementFactory;
 import java.util.HashMap;
 import java.util.List;
@@ -7,13 +9,17 @@ import java.util.Map;
 import java.util.UUID;
 
 import jakarta.annotation.PreDestroy;
+import jakarta.annotation.Priority;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+import jakarta.interceptor.Interceptor;
 
 import org.jboss.logging.Logger;
 
 import com.example.profiles.store.Deadline;
 import com.example.profiles.store.PipelinedRedis;
 
+import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.Startup;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.core.Vertx;
@@ -63,6 +69,22 @@ public class Generations {
     @PreDestroy
     void stop() {
         vertx.cancelTimer(timer);
+    }
+
+    /**
+     * Runs on shutdown after {@code lifecycle.GracefulShutdown} (which observes first) has stopped
+     * taking work and let what was in flight finish, while Redis is still open. An instance that goes
+     * away says so, so a switch step does not wait {@code profiles.generation.instance-timeout} for
+     * it (a scaled-down Service, a finished rebuild job). Best effort: a Redis that does not answer
+     * within a second leaves the entry to that timeout.
+     */
+    void leave(@Observes @Priority(Interceptor.Priority.APPLICATION) ShutdownEvent shutdown) {
+        try {
+            redis.send(Request.cmd(Command.HDEL).arg(INSTANCES).arg(instance), Deadline.in(Duration.ofSeconds(1))).await()
+                    .atMost(Duration.ofSeconds(2));
+        } catch (RuntimeException e) {
+            LOG.debugf("Instance %s not removed from %s: %s", instance, INSTANCES, e.getMessage());
+        }
     }
 
     /** The last state read, however old: for what may act on a slightly old view (metrics, pages). */

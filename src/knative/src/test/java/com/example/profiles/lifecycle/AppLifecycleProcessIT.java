@@ -149,7 +149,11 @@ class AppLifecycleProcessIT {
                 producer.sendBinary(TOPIC, user, TYPE, "after-kill", "/test/lifecycle", Instant.now(), order(user, "o-after"));
                 await().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(100)).until(() -> count(user) == 1);
                 takeover = Duration.ofNanos(System.nanoTime() - ready);
+                long instances = (Long) RedisCommands.call(redis.uri(), "HLEN", "profiles:generation:instances");
                 idleStop = stop(fourth);
+                // A clean stop takes the instance off the generation pointer's roll, so a switch
+                // step does not wait for it (the SIGKILLed one stays until its timeout).
+                assertThat((Long) RedisCommands.call(redis.uri(), "HLEN", "profiles:generation:instances")).isEqualTo(instances - 1);
                 assertThat(errorLines(fourth)).as("ERROR lines of the fourth lifetime").isEmpty();
             }
             System.out.printf("[lifecycle] start to ready %d ms; SIGTERM to exit: streaming %d ms, Redis frozen %d ms, idle %d ms; %d events;"
