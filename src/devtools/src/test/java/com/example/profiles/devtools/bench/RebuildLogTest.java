@@ -22,7 +22,7 @@ import com.example.profiles.store.Generation;
 
 /**
  * The rebuild job's lines as the benchmark reads them back ({@link RebuildLog}): made with the
- * format strings of the {@code printf} calls in {@code Rebuild}'s source and the same kinds of
+ * format strings of the {@code printf} calls in the rebuild package's sources and the same kinds of
  * arguments (the pointer's own {@link GenerationState}, sorted maps), so a change of the job's
  * wording fails here rather than leaving the benchmark's figures empty; and lines a real job wrote.
  */
@@ -32,16 +32,21 @@ class RebuildLogTest {
     private static final String CARTS = "commerce.cart.changed.v1";
     private static final String CUSTOMERS = "shop.public.customers";
 
-    /** The format of the printf call in Rebuild whose format begins with {@code start}. */
+    /** The format of the printf call in the rebuild's package whose format begins with {@code start}. */
     static String format(String start) throws IOException {
-        String source = Files.readString(ProjectRoot.resolve("src/core/src/main/java/com/example/profiles/rebuild/Rebuild.java"));
+        StringBuilder source = new StringBuilder();
+        try (var files = Files.list(ProjectRoot.resolve("src/core/src/main/java/com/example/profiles/rebuild"))) {
+            for (var file : files.filter(f -> f.toString().endsWith(".java")).sorted().toList()) {
+                source.append(Files.readString(file));
+            }
+        }
         Matcher printf = Pattern.compile("out\\.printf\\(\"((?:[^\"\\\\]|\\\\.)*)\"").matcher(source);
         List<String> formats = new ArrayList<>();
         while (printf.find()) {
             formats.add(printf.group(1).replace("\\\"", "\""));
         }
         List<String> matching = formats.stream().filter(f -> f.startsWith(start)).toList();
-        assertThat(matching).as("Rebuild's printf formats starting with '%s' among %s", start, formats).hasSize(1);
+        assertThat(matching).as("the rebuild's printf formats starting with '%s' among %s", start, formats).hasSize(1);
         return matching.get(0);
     }
 
