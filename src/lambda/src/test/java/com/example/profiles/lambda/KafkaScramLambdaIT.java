@@ -26,6 +26,7 @@ import com.example.profiles.kafkaclient.KafkaClientSecurity;
 import com.example.profiles.testing.Infrastructure;
 import com.example.profiles.testing.InjectInfrastructure;
 import com.example.profiles.testing.KafkaEvents;
+import com.example.profiles.testing.LongTest;
 import com.example.profiles.testing.ScramInfrastructure;
 
 import io.quarkus.test.common.WithTestResource;
@@ -39,6 +40,7 @@ import io.quarkus.test.junit.TestProfile;
  * reach the client: the plaintext defaults could not even complete the TLS handshake. The IAM
  * settings are checked against the same listener as far as a broker without IAM can take them.
  */
+@LongTest
 @QuarkusTest
 @TestProfile(LambdaFunctionProfiles.Purchase.class)
 @WithTestResource(ScramInfrastructure.class)

@@ -31,6 +31,7 @@ import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 import com.example.profiles.descriptor.FunctionDescriptor;
@@ -54,6 +55,9 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
  * .terraform folder or lock file. A check whose tool is absent is skipped with one line saying so;
  * where the tool is present it must pass. A text check for wildcard actions needs nothing.
  */
+// Long (the tag of @LongTest, which this module cannot use: it is built before src/testing): the
+// Terraform CLI's inits, tests and plans take half a minute, which the quick default leaves to -Pfull.
+@Tag("long")
 class TerraformChecksTest {
 
     static final Path ROOT = ProjectRoot.path();
