@@ -15,6 +15,7 @@
 #   BENCH_TIMEOUT=2400 BENCH_OPTS='-Dbench.phases=http -Dbench.app-consumers=false -Dbench.step-seconds=300' bench/run.sh   # a 20-minute soak (the driver is bounded to BENCH_TIMEOUT seconds, 900 by default)
 #   SKIP_BUILD=1 bench/run.sh         # reuse the last build
 #   APP_JAR=/elsewhere/src/knative/target/quarkus-app/quarkus-run.jar bench/run.sh   # measure another build of the app
+#   REFERENCE_JAR=... bench/run.sh    # the start-up's reference (default: this code as a fast-jar, built in the build step)
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 # shellcheck source=infra/local/lib.sh
@@ -43,6 +44,7 @@ JAVA25_APP_JVM_OPTS="-Xms128m -Xmx128m -Xmn72m -XX:+UseSerialGC -XX:-TieredCompi
 JAVA17_APP_JVM_OPTS='-Xms160m -Xmx160m -Xmn96m -XX:+UseSerialGC -XX:-TieredCompilation -XX:MaxMetaspaceSize=96m -XX:ReservedCodeCacheSize=96m -XX:MaxDirectMemorySize=32m -Xss512k -Xlog:gc:file={out}/gc.log'
 BENCH_OPTS=${BENCH_OPTS:-}
 APP_JAR=${APP_JAR:-$KNATIVE_APP}
+REFERENCE_JAR=${REFERENCE_JAR:-src/knative/target/reference/quarkus-run.jar}
 
 find_java
 if ((JAVA_MAJOR >= 25)); then DEFAULT_APP_JVM_OPTS=$JAVA25_APP_JVM_OPTS; else DEFAULT_APP_JVM_OPTS=$JAVA17_APP_JVM_OPTS; fi
@@ -72,14 +74,20 @@ rm -f "$OUT/app.pid" "$STACK_ENV"
 if [[ -z "${SKIP_BUILD:-}" ]]; then
   echo "==> building (./mvnw package, tests skipped)"
   if ((JAVA_MAJOR >= 25)); then
-    # Then a JDK AOT cache trained on a real start and the samples (bench/aot-train.sh), which the
-    # driver passes to the app's JVM (-XX:AOTCache=app.aot).
     ./mvnw -B -q package -DskipTests
-    AOT_JVM_OPTS=$AOT_TRAINING_OPTS bench/aot-train.sh
   else
     # With an AppCDS archive of the app's classes (quarkus.package.jar.appcds), which the driver
     # passes to the app's JVM.
     ./mvnw -B -q package -DskipTests -Dquarkus.package.jar.appcds.enabled=true
+  fi
+  # The start-up target's reference, started in turns with the app: the same code packaged as
+  # Quarkus's default fast-jar, run without a cache, in a folder of its own.
+  ./mvnw -B -q package -DskipTests -pl src/knative -am -Dquarkus.package.jar.type=fast-jar -Dquarkus.package.output-directory=reference
+  if ((JAVA_MAJOR >= 25)); then
+    # Then a JDK AOT cache trained on a real start and the samples (bench/aot-train.sh), which the
+    # driver passes to the app's JVM (-XX:AOTCache=app.aot). Last: the cache checks the times of
+    # the jars it was trained with.
+    AOT_JVM_OPTS=$AOT_TRAINING_OPTS bench/aot-train.sh
   fi
 fi
 CP=$(devtools_classpath)
@@ -90,7 +98,7 @@ start_local_servers "$STACK_ENV" "$STACK_LOG" 120
 echo "==> running the scenarios (bounded to ${BENCH_TIMEOUT}s)"
 # shellcheck disable=SC2086
 timeout "$BENCH_TIMEOUT" "$JAVA" -Xmx1g -Djava.awt.headless=true "$JUL" $BENCH_OPTS -cp "$CP" com.example.profiles.devtools.bench.BenchMain \
-  --env "$STACK_ENV" --out "$OUT" --jar "$APP_JAR" --stack-pid "$STACK_PID" --app-jvm "$APP_JVM_OPTS" &
+  --env "$STACK_ENV" --out "$OUT" --jar "$APP_JAR" --reference-jar "$REFERENCE_JAR" --stack-pid "$STACK_PID" --app-jvm "$APP_JVM_OPTS" &
 DRIVER_PID=$!
 wait "$DRIVER_PID"
 DRIVER_PID=""

@@ -37,6 +37,8 @@ final class AppUnderTest {
     private final List<String> jvmOptions;
     private final Map<String, String> environment = new LinkedHashMap<>();
     private final ProcessCpu cpu;
+    /** Whether launches use the start-up cache beside the jar (the reference start does not). */
+    private final boolean startUpCache;
     private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(Duration.ofSeconds(5)).build();
     private final Map<String, Long> maxRssKb = new ConcurrentHashMap<>();
     private final Map<String, Long> maxRssAnonKb = new ConcurrentHashMap<>();
@@ -45,16 +47,31 @@ final class AppUnderTest {
     private long pid;
 
     AppUnderTest(BenchRecord record, Path jar, List<String> jvmOptions, String redisUri, String kafkaBootstrap, ProcessCpu cpu) {
-        this.record = record;
-        this.jar = jar.toAbsolutePath();
-        this.jvmOptions = List.copyOf(jvmOptions);
-        this.cpu = cpu;
+        this(record, jar, jvmOptions, cpu, true);
         environment.put("REDIS_URL", redisUri);
         environment.put("KAFKA_BOOTSTRAP_SERVERS", kafkaBootstrap);
         putIfUnset("PROFILE_HASH_KEY", "bench-hash-key-not-a-secret-0123456789");
         // glibc would give each of the app's many threads its own malloc arena (64 MB reserved
         // each, partly touched): resident memory the heap never sees.
         putIfUnset("MALLOC_ARENA_MAX", "2");
+    }
+
+    private AppUnderTest(BenchRecord record, Path jar, List<String> jvmOptions, ProcessCpu cpu, boolean startUpCache) {
+        this.record = record;
+        this.jar = jar.toAbsolutePath();
+        this.jvmOptions = List.copyOf(jvmOptions);
+        this.cpu = cpu;
+        this.startUpCache = startUpCache;
+    }
+
+    /**
+     * Another build of the app ({@code jar}), launched as this one is (environment, JVM options)
+     * but never with a start-up cache: the reference the start-up is judged against.
+     */
+    AppUnderTest withoutCache(Path otherJar) {
+        AppUnderTest reference = new AppUnderTest(record, otherJar, jvmOptions, cpu, false);
+        reference.environment.putAll(environment);
+        return reference;
     }
 
     private void putIfUnset(String name, String value) {
@@ -122,7 +139,7 @@ final class AppUnderTest {
      */
     private List<String> startUpCache() {
         Path appDir = jar.getParent();
-        if (!Boolean.getBoolean("bench.no-appcds")) {
+        if (startUpCache && !Boolean.getBoolean("bench.no-appcds")) {
             if (Files.exists(appDir.resolve("app.aot")) && Runtime.version().feature() >= 25) {
                 record.machine().put("aotCache", true);
                 return List.of("-XX:AOTCache=app.aot");

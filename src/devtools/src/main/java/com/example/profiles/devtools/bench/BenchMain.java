@@ -18,7 +18,8 @@ import java.util.UUID;
  * lag-vs-load.png, and series.json with the SVG charts drawn from it, to the output folder ({@link Report}).
  *
  * <p>Arguments: {@code --env} (the stack's environment file), {@code --out}, {@code --jar},
- * {@code --stack-pid} (the broker's JVM, for its CPU) and {@code --app-jvm} (the app's JVM options).
+ * {@code --stack-pid} (the broker's JVM, for its CPU), {@code --app-jvm} (the app's JVM options) and
+ * {@code --reference-jar} (the same code as a plain fast-jar, the start-up's reference; optional).
  */
 public final class BenchMain {
 
@@ -26,6 +27,8 @@ public final class BenchMain {
     private final Map<String, String> env;
     private final long stackPid;
     private final Path jar;
+    /** The same code packaged as a plain fast-jar, started without a cache: the start-up target's reference (null: none). */
+    private Path referenceJar;
     private final List<String> appJvmOptions;
     private final LoadStream.Settings streamSettings = LoadStream.Settings.fromSystemProperties();
     private final RedisSide redis;
@@ -57,6 +60,9 @@ public final class BenchMain {
         List<String> jvm = List.of(options.getOrDefault("app-jvm", "-Xmx128m").trim().split("\\s+"));
         BenchMain bench = new BenchMain(env, out, Path.of(options.getOrDefault("jar", "src/knative/target/quarkus-app/quarkus-run.jar")), jvm,
                 Long.parseLong(options.getOrDefault("stack-pid", "0")));
+        if (options.containsKey("reference-jar")) {
+            bench.referenceJar = Path.of(options.get("reference-jar"));
+        }
         try {
             bench.run();
         } finally {
@@ -120,6 +126,11 @@ public final class BenchMain {
             redis.call("FLUSHALL");
             if (phase("cold-start")) {
                 startUp.coldStart(kafka, stream);
+                if (referenceJar != null && Files.exists(referenceJar)) {
+                    Map<String, Object> reference = startUp.startReference(app.withoutCache(referenceJar), Integer.getInteger("bench.start-rounds", 3));
+                    reference.put("referenceJar", asRecorded(referenceJar));
+                    record.put("startReference", reference);
+                }
             }
             // The later phases need the app the drain starts; -Dbench.phases=cold-start alone
             // measures only the start-ups (under a minute).

@@ -1,6 +1,8 @@
 package com.example.profiles.devtools.bench;
 
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 
@@ -50,38 +52,92 @@ final class StartUpScenarios {
         app.stop();
     }
 
+    /**
+     * The start-up target's reference, in the same run: the app as Knative runs it (its packaging,
+     * with its start-up cache) and {@code reference}, another build of the same code packaged as
+     * Quarkus's default fast-jar and started without any cache, with the same JVM options, in
+     * turns ({@code rounds} of each, the reference first), so a machine whose speed drifts weighs
+     * on both alike. Answers each launch to the first HTTP event, the medians and their ratio.
+     */
+    Map<String, Object> startReference(AppUnderTest reference, int rounds) throws Exception {
+        record.phase("start-reference");
+        List<Map<String, Object>> runs = new ArrayList<>();
+        List<Long> referenceMillis = new ArrayList<>();
+        List<Long> appMillis = new ArrayList<>();
+        for (int round = 1; round <= rounds; round++) {
+            for (AppUnderTest launched : List.of(reference, app)) {
+                boolean isReference = launched == reference;
+                Map<String, Object> run = new LinkedHashMap<>();
+                run.put("variant", isReference ? "reference" : "app");
+                run.putAll(startAsKnative(launched, "app-start-" + (isReference ? "reference" : "app") + "-" + round + ".log"));
+                launched.stop();
+                runs.add(run);
+                record.say("start-up round %d, %s: %s", round, run.get("variant"), run);
+                if (run.get("launchToFirstHttpEventAppliedMillis") instanceof Number millis) {
+                    (isReference ? referenceMillis : appMillis).add(millis.longValue());
+                }
+            }
+        }
+        Map<String, Object> r = new LinkedHashMap<>();
+        r.put("rounds", rounds);
+        r.put("runs", runs);
+        if (!referenceMillis.isEmpty() && !appMillis.isEmpty()) {
+            long referenceMedian = median(referenceMillis);
+            long appMedian = median(appMillis);
+            r.put("referenceMedianMillis", referenceMedian);
+            r.put("appMedianMillis", appMedian);
+            r.put("ratio", Report.round((double) appMedian / referenceMedian));
+        }
+        record.say("start-up against the reference (fast-jar, no cache), medians of %d: %s", rounds, r);
+        return r;
+    }
+
+    private static long median(List<Long> values) {
+        List<Long> sorted = values.stream().sorted().toList();
+        int n = sorted.size();
+        return n % 2 == 1 ? sorted.get(n / 2) : Math.round((sorted.get(n / 2 - 1) + sorted.get(n / 2)) / 2.0);
+    }
+
     /** Launches the app with its own Kafka consumers off, as a Knative Service runs it: launch to the first HTTP event. */
     Map<String, Object> startAsKnative(String logName) throws Exception {
-        long launchedAt = app.launch(logName, "-Dprofiles.kafka.consumers.enabled=false");
-        return firstEvents(launchedAt, null);
+        return startAsKnative(app, logName);
+    }
+
+    private Map<String, Object> startAsKnative(AppUnderTest launched, String logName) throws Exception {
+        long launchedAt = launched.launch(logName, "-Dprofiles.kafka.consumers.enabled=false");
+        return firstEvents(launched, launchedAt, null);
     }
 
     /** Launch to the first HTTP event applied (one tried every 10 ms) and to {@code firstKafka} written (unless null). */
     Map<String, Object> firstEvents(long launchedAt, Event firstKafka) throws Exception {
+        return firstEvents(app, launchedAt, firstKafka);
+    }
+
+    private Map<String, Object> firstEvents(AppUnderTest launched, long launchedAt, Event firstKafka) throws Exception {
         Map<String, Object> startup = new LinkedHashMap<>();
         LoadStream probes = new LoadStream(settings, 7, "start-" + UUID.randomUUID().toString().substring(0, 4));
         long firstHttpApplied = -1;
         // The app's CPU time (user + system, all threads) up to each first event: on a shared
         // machine the wall time includes waiting for a core, this does not.
         long cpuToFirstHttp = -1;
-        try (HttpSide client = new HttpSide(app.port(), 4)) {
+        try (HttpSide client = new HttpSide(launched.port(), 4)) {
             long deadline = System.currentTimeMillis() + 60_000;
             while (System.currentTimeMillis() < deadline) {
                 Object[] answer = client.once(new HttpSide.Call(probes.probe(Kind.PURCHASE, System.currentTimeMillis()), null));
                 if ((int) answer[0] == 200 && answer[1].toString().contains("\"APPLIED\"")) {
                     firstHttpApplied = System.currentTimeMillis();
-                    cpuToFirstHttp = app.ownCpuTicks() * 10;
+                    cpuToFirstHttp = launched.ownCpuTicks() * 10;
                     break;
                 }
                 Thread.sleep(10);
             }
         }
         startup.put("launchToFirstHttpEventAppliedMillis", firstHttpApplied < 0 ? null : firstHttpApplied - launchedAt);
-        startup.put("quarkusReportedStartSeconds", app.quarkusStartSeconds());
+        startup.put("quarkusReportedStartSeconds", launched.quarkusStartSeconds());
         startup.put("appCpuMillisToFirstHttpEvent", cpuToFirstHttp < 0 ? null : cpuToFirstHttp);
         if (firstKafka != null) {
-            JsonNode profile = app.awaitProfile(firstKafka.userId(), 60_000);
-            long cpuToFirstKafka = profile == null ? -1 : app.ownCpuTicks() * 10;
+            JsonNode profile = launched.awaitProfile(firstKafka.userId(), 60_000);
+            long cpuToFirstKafka = profile == null ? -1 : launched.ownCpuTicks() * 10;
             long firstKafkaWritten = profile == null ? -1 : profile.path("freshness").path("purchase").path("writtenAt").asLong(-1);
             startup.put("launchToFirstKafkaEventWrittenMillis", firstKafkaWritten < 0 ? null : firstKafkaWritten - launchedAt);
             // Read when the driver saw the profile (it polls every 10 ms), so a little late.
