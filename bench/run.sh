@@ -31,7 +31,8 @@ BENCH_TIMEOUT=${BENCH_TIMEOUT:-900}
 # live after a full GC), compact object headers (JEP 519), the serial collector (2 cores: no GC
 # threads competing with the event loops), C2 only (-XX:-TieredCompilation: with tiered compilation
 # the compiler threads took 40% of the app's CPU during a 20 s drain), bounded metaspace, code
-# cache, direct memory and 256 KB thread stacks, one Netty arena and two Vert.x event loops; the app
+# cache, direct memory and 256 KB thread stacks, glibc's free memory given back every second
+# (TrimNativeHeapInterval: the compiler's arenas peak at about 22 MB), one Netty arena and two Vert.x event loops; the app
 # starts from an AOT cache trained by bench/aot-train.sh (same GC and header options).
 # Java 17 (no AOT cache, no compact headers): a 160 MB heap with a 96 MB young generation, and
 # Quarkus's AppCDS archive. The driver also sets MALLOC_ARENA_MAX=2 for the app and runs it from
@@ -40,7 +41,7 @@ BENCH_TIMEOUT=${BENCH_TIMEOUT:-900}
 # records the options as written here, so no result file names this machine's folders.
 # (Set apart: inside ${APP_JVM_OPTS:-...} the brace of {out} would end the default early.)
 AOT_TRAINING_OPTS='-XX:+UseSerialGC -XX:-TieredCompilation -XX:+UseCompactObjectHeaders -Xms128m -Xmx128m'
-JAVA25_APP_JVM_OPTS="-Xms128m -Xmx128m -Xmn72m -XX:+UseSerialGC -XX:-TieredCompilation -XX:+UseCompactObjectHeaders -XX:MaxMetaspaceSize=80m -XX:ReservedCodeCacheSize=48m -XX:MaxDirectMemorySize=32m -Xss256k -Dio.netty.allocator.numDirectArenas=1 -Dio.netty.allocator.numHeapArenas=1 -Dquarkus.vertx.event-loops-pool-size=2 -Xlog:gc:file={out}/gc.log"
+JAVA25_APP_JVM_OPTS="-Xms128m -Xmx128m -Xmn72m -XX:+UseSerialGC -XX:-TieredCompilation -XX:+UseCompactObjectHeaders -XX:MaxMetaspaceSize=80m -XX:ReservedCodeCacheSize=48m -XX:MaxDirectMemorySize=32m -Xss256k -XX:TrimNativeHeapInterval=1000 -Dio.netty.allocator.numDirectArenas=1 -Dio.netty.allocator.numHeapArenas=1 -Dquarkus.vertx.event-loops-pool-size=2 -Xlog:gc:file={out}/gc.log"
 JAVA17_APP_JVM_OPTS='-Xms160m -Xmx160m -Xmn96m -XX:+UseSerialGC -XX:-TieredCompilation -XX:MaxMetaspaceSize=96m -XX:ReservedCodeCacheSize=96m -XX:MaxDirectMemorySize=32m -Xss512k -Xlog:gc:file={out}/gc.log'
 BENCH_OPTS=${BENCH_OPTS:-}
 APP_JAR=${APP_JAR:-$KNATIVE_APP}

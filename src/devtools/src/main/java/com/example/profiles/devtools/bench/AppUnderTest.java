@@ -111,7 +111,8 @@ final class AppUnderTest {
         Thread sampler = new Thread(() -> sampleRss(launched), "rss-sampler");
         sampler.setDaemon(true);
         sampler.start();
-        record.say("app launched: pid %d, port %d, %s", pid, launched.port(), String.join(" ", jvmOptions));
+        record.say("app launched: pid %d, port %d, %s%s%s", pid, launched.port(), String.join(" ", jvmOptions),
+                extraProperties.length == 0 ? "" : ", then ", String.join(" ", extraProperties));
         return launched.launchedAtMillis();
     }
 

@@ -8,6 +8,7 @@ import java.util.UUID;
 
 import com.example.profiles.devtools.bench.LoadStream.Event;
 import com.example.profiles.devtools.bench.LoadStream.Kind;
+import com.example.profiles.devtools.knative.KnativeManifests;
 import com.fasterxml.jackson.databind.JsonNode;
 
 /**
@@ -98,13 +99,28 @@ final class StartUpScenarios {
         return n % 2 == 1 ? sorted.get(n / 2) : Math.round((sorted.get(n / 2 - 1) + sorted.get(n / 2)) / 2.0);
     }
 
-    /** Launches the app with its own Kafka consumers off, as a Knative Service runs it: launch to the first HTTP event. */
+    /**
+     * What a Knative Service adds to the image's JVM options (its heap and JIT, the last of a
+     * repeated option winning) and its Kafka consumers off; -Dbench.knative-jvm-options replaces
+     * the Service's options (e.g. to measure the image's own).
+     */
+    static String[] knativeOptions() {
+        List<String> options = new ArrayList<>();
+        String jvm = System.getProperty("bench.knative-jvm-options", KnativeManifests.SERVICE_JVM_OPTIONS);
+        if (!jvm.isBlank()) {
+            options.addAll(List.of(jvm.trim().split("\\s+")));
+        }
+        options.add("-Dprofiles.kafka.consumers.enabled=false");
+        return options.toArray(String[]::new);
+    }
+
+    /** Launches the app as a Knative Service runs it ({@link #knativeOptions()}): launch to the first HTTP event. */
     Map<String, Object> startAsKnative(String logName) throws Exception {
         return startAsKnative(app, logName);
     }
 
     private Map<String, Object> startAsKnative(AppUnderTest launched, String logName) throws Exception {
-        long launchedAt = launched.launch(logName, "-Dprofiles.kafka.consumers.enabled=false");
+        long launchedAt = launched.launch(logName, knativeOptions());
         return firstEvents(launched, launchedAt, null);
     }
 

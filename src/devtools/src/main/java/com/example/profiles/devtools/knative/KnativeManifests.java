@@ -85,14 +85,18 @@ public final class KnativeManifests {
     public static final String FUNCTION_LABEL = "profiles.example.com/function";
 
     /**
-     * The JVM heap of a Knative Service, appended to the JVM image's options (Dockerfile.jvm's
-     * JAVA_OPTS_APPEND; the last -Xmx wins). With the app's own Kafka consumers off the functions
-     * only serve HTTP, and a fixed 80 MB heap kept the whole process at 238-244 MB resident with the
-     * heap pre-touched under the benchmark's HTTP load, and at 241-243 MB over a 20-minute soak ending
-     * at 50 requests in flight (bench/results/round2/start-and-memory-2/NOTES.md); the image's 128 MB
-     * is sized for the Kafka path's drain.
+     * A Knative Service's JVM options, appended to the JVM image's (Dockerfile.jvm's
+     * JAVA_OPTS_APPEND; of a repeated option the JVM keeps the last). With the app's own Kafka
+     * consumers off the functions only serve HTTP: a fixed 80 MB heap kept the whole process at
+     * 238-244 MB resident with the heap pre-touched under the benchmark's HTTP load, and at 241-243 MB
+     * over a 20-minute soak ending at 50 requests in flight (bench/results/round2/start-and-memory-2/NOTES.md).
+     * And C1 only (tiered compilation stopped at level 1) instead of the image's C2 only: a Service
+     * scales from zero, and with the AOT cache it answered its first event in 0.7 s instead of 1.8 s
+     * on half the CPU, for about 15% more CPU per event under a sustained drain, which Knative's
+     * autoscaler absorbs (bench/results/round3/aot-jar/NOTES.md). The image's defaults are sized
+     * for the Kafka path's drain.
      */
-    public static final String SERVICE_HEAP = "-Xms80m -Xmx80m -Xmn40m";
+    public static final String SERVICE_JVM_OPTIONS = "-Xms80m -Xmx80m -Xmn40m -XX:+TieredCompilation -XX:TieredStopAtLevel=1";
 
     /** The one switch of the app's own Kafka consumers (profiles.kafka.consumers.enabled). */
     public static final String CONSUMERS_SWITCH = "PROFILES_KAFKA_CONSUMERS_ENABLED";
@@ -227,7 +231,7 @@ public final class KnativeManifests {
                 "autoscaling.knative.dev/min-scale", "0",
                 "autoscaling.knative.dev/max-scale", String.valueOf(setting(d, "maxScale")));
 
-        List<Object> env = commonEnv(all, SERVICE_HEAP);
+        List<Object> env = commonEnv(all, SERVICE_JVM_OPTIONS);
         if (isDebezium(d)) {
             // The KafkaSource wraps each plain Debezium record as a dev.knative.kafka.event CloudEvent
             // (ceOverrides can only add extensions, not change the type): route and accept that type.
@@ -324,7 +328,7 @@ public final class KnativeManifests {
     }
 
     /** What every container of the function app is told: the store and broker, no consumers of its own, no in-process schedules. */
-    static List<Object> commonEnv(List<FunctionDescriptor> all, String heap) {
+    static List<Object> commonEnv(List<FunctionDescriptor> all, String jvmOptions) {
         List<Object> env = new ArrayList<>();
         env.add(fromSecret("REDIS_URL", "REDIS_URL", false));
         env.add(fromSecret("KAFKA_BOOTSTRAP_SERVERS", "KAFKA_BOOTSTRAP_SERVERS", false));
@@ -334,8 +338,8 @@ public final class KnativeManifests {
         // Knative Eventing delivers every event over HTTP; the app's own Kafka consumers (one per
         // topic, in every image) would read the same topics a second time, so they are off here.
         env.add(map("name", CONSUMERS_SWITCH, "value", "false"));
-        // So the JVM image runs with the heap this container needs (the native image ignores it).
-        env.add(map("name", "JAVA_OPTS_APPEND", "value", heap));
+        // So the JVM image runs with the heap and JIT this container needs (the native image ignores it).
+        env.add(map("name", "JAVA_OPTS_APPEND", "value", jvmOptions));
         // A schedule function is ticked by its PingSource; its in-process schedule (for long-running
         // runtimes, profiles.<name>.every) would sweep again from every instance of every Service.
         for (FunctionDescriptor other : all) {

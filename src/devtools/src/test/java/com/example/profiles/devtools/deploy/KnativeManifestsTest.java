@@ -152,7 +152,7 @@ class KnativeManifestsTest {
         for (JsonNode s : services) {
             String name = s.at("/metadata/name").asText();
             JsonNode container = s.at("/spec/template/spec/containers/0");
-            // KnativeWiring checks the variable is there with KnativeManifests.SERVICE_HEAP; here, that its heap fits.
+            // KnativeWiring checks the variable is there with KnativeManifests.SERVICE_JVM_OPTIONS; here, that its heap fits.
             String append = KnativeWiring.env(s, "JAVA_OPTS_APPEND");
             assertThat(append).as(name + " JAVA_OPTS_APPEND").isNotNull();
             Matcher xmx = Pattern.compile("-Xmx(\\d+)m").matcher(append);

@@ -154,7 +154,7 @@ final class KnativeWiring {
         expect(problems, name, "env " + KnativeManifests.CONSUMERS_SWITCH, env(s, KnativeManifests.CONSUMERS_SWITCH), "false");
         // The heap the Service's JVM runs with (Dockerfile.jvm appends it after its own options): the
         // one measured to keep a function under its memory size (bench/results/round2/start-and-memory-2/NOTES.md).
-        expect(problems, name, "env JAVA_OPTS_APPEND", env(s, "JAVA_OPTS_APPEND"), KnativeManifests.SERVICE_HEAP);
+        expect(problems, name, "env JAVA_OPTS_APPEND", env(s, "JAVA_OPTS_APPEND"), KnativeManifests.SERVICE_JVM_OPTIONS);
         for (String key : List.of("REDIS_URL", "KAFKA_BOOTSTRAP_SERVERS", "PROFILE_HASH_KEY")) {
             boolean fromSecret = false;
             for (JsonNode e : c.path("env")) {
