@@ -24,8 +24,9 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 
 /**
- * results.json, summary.txt (the log, then each target and ratio), lag-vs-load.png, and the time
- * series (series.json) with their SVG charts ({@link BenchCharts}).
+ * results.json, summary.txt (the log, then each figure against its target ({@link Targets}) beside
+ * the previous recorded run's ({@link PreviousRun})), lag-vs-load.png, and the time series
+ * (series.json) with their SVG charts ({@link BenchCharts}).
  */
 final class Report {
 
@@ -59,97 +60,7 @@ final class Report {
     static void write(Path out, Map<String, Object> results, List<String> log, Map<String, Object> series) throws Exception {
         List<String> lines = new ArrayList<>(log);
         lines.add("");
-        lines.add("==== figures against targets (2-core machine, everything on the same box) ====");
-        Map<String, Object> targets = new LinkedHashMap<>();
-        results.put("targets", targets);
-
-        Number mixBefore = (Number) path(results, "limits", "redis", "mixPipelinedPerSecond");
-        Number mixAfter = (Number) path(results, "limits", "redisAfterDrain", "mixPipelinedPerSecond");
-        // The machine is shared: the limit is the mean of the runs before and right after the drain.
-        Number mix = mixAfter == null ? mixBefore : (Number) Math.round((mixBefore.doubleValue() + mixAfter.doubleValue()) / 2);
-        Number mixPlain = (Number) path(results, "limits", "redis", "mixUnpipelinedPerSecond");
-        Number consume = (Number) path(results, "limits", "kafka", "consumePerSecond");
-        Number sustained = (Number) path(results, "kafkaSaturation", "sustainedPerSecond");
-        target(lines, targets, "Kafka path sustained events/s", sustained, ">= 25000", sustained != null && sustained.doubleValue() >= 25_000);
-        Double ratio = ratio(sustained, mix);
-        target(lines, targets, "Kafka path / redis-benchmark of the same scripts pipelined (stream's mix, mean of " + mixBefore + " before and "
-                + mixAfter + " after the drain)", ratio, ">= 0.6", ratio != null && ratio >= 0.6);
-        lines.add(String.format("  ratio Kafka path / broker raw consume rate: %s", ratio(sustained, consume)));
-        // Redis's own account of its time in the scripts (INFO commandstats over the drain). Not a
-        // sum over all commands: the commands a script calls are counted again under their own
-        // names, inside the script's time; the few outside the scripts (the freshness index's) cannot
-        // be told apart from those, and BENCHMARKS.md gives them separately.
-        Number scriptMicros = (Number) path(results, "kafkaSaturation", "redisCommands", "evalsha", "usecPerEvent");
-        target(lines, targets, "Redis time per event in the scripts during the drain, EVALSHA in INFO commandstats (µs)", scriptMicros, "<= 25",
-                scriptMicros != null && scriptMicros.doubleValue() <= 25);
-
-        Map<String, Object> at5000 = step(results, "kafkaLag", 5000);
-        Number lag99 = at5000 == null ? null : (Number) path(at5000, "lagMillis", "p99");
-        target(lines, targets, "Kafka freshness lag p99 at 5,000 events/s offered (ms)", lag99, "<= 50", lag99 != null && lag99.doubleValue() <= 50);
-
-        Map<String, Object> http1000 = step(results, "http", 1000);
-        Number http99 = http1000 == null ? null : (Number) path(http1000, "latencyMillis", "p99");
-        target(lines, targets, "HTTP request latency p99 at 1,000 events/s (ms)", http99, "<= 10", http99 != null && http99.doubleValue() <= 10);
-        lines.add(String.format("  HTTP service time at 1,000 events/s (from when each request went out) p99: %s ms",
-                http1000 == null ? null : path(http1000, "serviceMillis", "p99")));
-        Object saturation = null;
-        if (results.get("http") instanceof List<?> steps && !steps.isEmpty()) {
-            saturation = ((Map<?, ?>) steps.get(steps.size() - 1)).get("completedPerSecond");
-        }
-        lines.add(String.format("  HTTP saturation rate: %s events/s (ratio to redis-benchmark unpipelined mix: %s)", saturation,
-                ratio((Number) saturation, mixPlain)));
-
-        Number read99 = (Number) path(results, "reads", "latencyMillis", "p99");
-        target(lines, targets, "profile read p99 at 1,000 reads/s over HTTP (ms)", read99, "<= 2", read99 != null && read99.doubleValue() <= 2);
-        lines.add(String.format("  profile read service time (from when each request went out) p50 / p99: %s / %s ms",
-                path(results, "reads", "serviceMillis", "p50"), path(results, "reads", "serviceMillis", "p99")));
-
-        // The target is taken on the cold start (one event waiting, as when scaling from zero);
-        // the Knative configuration's and the start with the whole backlog waiting are reported beside it.
-        String startKey = results.containsKey("coldStart") ? "coldStart" : "startup";
-        Number http = (Number) path(results, startKey, "launchToFirstHttpEventAppliedMillis");
-        Number kafka = (Number) path(results, startKey, "launchToFirstKafkaEventWrittenMillis");
-        Number first = http == null ? kafka : kafka == null ? http : Math.min(http.longValue(), kafka.longValue());
-        target(lines, targets, "JVM launch to first event applied, " + startKey + " (ms; HTTP " + http + ", Kafka " + kafka + ")", first,
-                "<= 1500", first != null && first.longValue() <= 1500);
-        if (results.containsKey("coldStartKnative")) {
-            lines.add(String.format("  cold start as Knative runs it (the app's own Kafka consumers off): first HTTP event %s ms (Quarkus %s s, app CPU %s ms)",
-                    path(results, "coldStartKnative", "launchToFirstHttpEventAppliedMillis"),
-                    path(results, "coldStartKnative", "quarkusReportedStartSeconds"),
-                    path(results, "coldStartKnative", "appCpuMillisToFirstHttpEvent")));
-        }
-        if (!startKey.equals("startup")) {
-            lines.add(String.format("  start-up with the backlog waiting: first HTTP event %s ms, first Kafka event %s ms",
-                    path(results, "startup", "launchToFirstHttpEventAppliedMillis"), path(results, "startup", "launchToFirstKafkaEventWrittenMillis")));
-        }
-
-        long rss = 0;
-        long rebuildRss = 0;
-        if (results.get("maxRssMbByPhase") instanceof Map<?, ?> byPhase) {
-            for (Map.Entry<?, ?> e : byPhase.entrySet()) {
-                // The rebuild phases come last, after runs recorded without them: given on their own line.
-                if (e.getKey().toString().startsWith("rebuild")) {
-                    rebuildRss = Math.max(rebuildRss, ((Number) e.getValue()).longValue());
-                } else if (!e.getKey().equals("startup") && !e.getKey().equals("cold-start")) {
-                    rss = Math.max(rss, ((Number) e.getValue()).longValue());
-                }
-            }
-        }
-        // Which app was under load: the Kafka path's (its own consumers on, the default) or a
-        // Knative Service's (-Dbench.app-consumers=false: HTTP only).
-        String app = Boolean.FALSE.equals(path(results, "machine", "appConsumers")) ? "as Knative runs it" : "Kafka consumers on";
-        target(lines, targets, "RSS under load, max over the load phases, " + app + " (MB)", rss, "<= 256", rss > 0 && rss <= 256);
-        if (rss > 0 && !String.valueOf(path(results, "machine", "appJvmOptions")).contains("-XX:+AlwaysPreTouch")) {
-            // A run of minutes may never fill the heap's old generation, which a long-lived
-            // instance does: 239-249 MB here became 289-292 MB with the heap resident (bench/results/round2/NOTES.md).
-            lines.add("  (heap not pre-touched: part of it may never have been resident; add -XX:+AlwaysPreTouch to APP_JVM_OPTS"
-                    + " for what a long-lived instance settles at)");
-        }
-        Object touched = path(results, "sweep", "answer", "entriesTouched");
-        Object duration = path(results, "sweep", "answer", "durationMillis");
-        lines.add(String.format("  sweep over %s profiles (%s stale): entriesTouched %s, durationMillis %s", path(results, "sweep", "profiles"),
-                path(results, "sweep", "staleShare"), touched, duration));
-        rebuild(lines, results, rebuildRss);
+        lines.addAll(summary(results, PreviousRun.find(PreviousRun.root())));
 
         Files.writeString(out.resolve("results.json"), JSON.writeValueAsString(results));
         Files.write(out.resolve("summary.txt"), lines);
@@ -164,30 +75,58 @@ final class Report {
     }
 
     /**
-     * Per rebuild run: the job's rate into the new generation beside the live path's, the live lag
-     * alone and during it, and when it switched; no target (the budget is the operator's choice).
+     * The summary's section of figures against targets ({@link Targets}), each beside the previous
+     * run's; puts {@code targets.<id>} and {@code previousRun} into {@code results}.
      */
-    @SuppressWarnings("unchecked")
-    private static void rebuild(List<String> lines, Map<String, Object> results, long rebuildRss) {
-        if (!(path(results, "rebuild", "runs") instanceof List<?> runs)) {
-            return;
+    static List<String> summary(Map<String, Object> results, PreviousRun previous) {
+        List<String> lines = new ArrayList<>();
+        Object cores = path(results, "machine", "nproc");
+        lines.add("==== figures against targets (" + (cores == null ? "cores not recorded" : cores + "-core machine")
+                + ", everything on the same box; the ratios are to references measured in this run) ====");
+        lines.add(previous.present() ? "  previous: the run in " + previous.folder + " (MOVED: further than the recorded spread between repeat runs)"
+                : "  " + previous.absent);
+        Map<String, Object> targets = new LinkedHashMap<>();
+        results.put("targets", targets);
+        if (previous.present()) {
+            results.put("previousRun", previous.folder);
         }
-        for (Object o : runs) {
-            Map<String, Object> run = (Map<String, Object>) o;
-            Number budget = (Number) run.get("maxEventsPerSecond");
-            lines.add(String.format("  rebuild, max-events-per-second %,d (%s records on the topics at its start): %s records/s read into the new"
-                    + " generation while building, %s/s over its last 5 s, beside the live path's %s events/s; live freshness lag p50 / p99 %s / %s ms"
-                    + " alone, %s / %s ms during; switched %s s and exited %s s after the launch, exit code %s%s",
-                    budget == null ? 0 : budget.longValue(), path(run, "history", "retained"), path(run, "rebuild", "readPerSecondWhileBuilding"),
-                    path(run, "rebuild", "readPerSecondLast5sOfBuilding"), path(run, "liveDuring", "achievedSendPerSecond"),
-                    path(run, "liveAlone", "lagMillis", "p50"), path(run, "liveAlone", "lagMillis", "p99"),
-                    path(run, "liveDuring", "lagMillis", "p50"), path(run, "liveDuring", "lagMillis", "p99"),
-                    path(run, "rebuild", "seconds", "launchToSwitched"), path(run, "rebuild", "seconds", "launchToExit"),
-                    path(run, "rebuild", "exitCode"), run.get("failed") instanceof List<?> failed && !failed.isEmpty() ? "; FAILED: " + failed : ""));
+        List<String> moved = new ArrayList<>();
+        for (Targets.Entry entry : Targets.of(results)) {
+            if (entry instanceof Targets.Info info) {
+                lines.add(info.text());
+                continue;
+            }
+            Targets.Figure f = (Targets.Figure) entry;
+            PreviousRun.Change change = previous.compare(f);
+            String line;
+            if (f.target() == null) {
+                line = String.format("  %s: %s%s", f.name(), f.value(), f.note() == null ? "" : " (" + f.note() + ")");
+            } else if (f.value() == null) {
+                line = String.format("  [%s] %s: %s (target %s)", f.verdict().label, f.name(), f.note(), f.target());
+            } else {
+                line = String.format("  [%s] %s: %s (%starget %s)", f.verdict().label, f.name(), f.value(), f.note() == null ? "" : f.note() + "; ", f.target());
+            }
+            lines.add(change == null ? line : line + "; " + PreviousRun.describe(change));
+            if (change != null && change.moved()) {
+                moved.add(String.format("%s %+.0f%%", f.id(), change.change() * 100));
+            }
+            Map<String, Object> t = new LinkedHashMap<>();
+            t.put("name", f.name());
+            t.put("value", f.value());
+            t.put("target", f.target());
+            t.put("met", f.met());
+            t.put("verdict", f.verdict() == null ? null : f.verdict().label);
+            t.put("note", f.note());
+            t.put("previous", change == null ? null : change.previous());
+            t.put("change", change == null ? null : change.change());
+            t.put("spread", change == null ? null : change.spread());
+            t.put("moved", change == null ? null : change.moved());
+            targets.put(f.id(), t);
         }
-        if (rebuildRss > 0) {
-            lines.add(String.format("  RSS of the app during the rebuild phases (not in the figure above): %d MB", rebuildRss));
+        if (previous.present()) {
+            lines.add(moved.isEmpty() ? "  nothing moved further than its recorded spread" : "  MOVED further than the recorded spread: " + String.join(", ", moved));
         }
+        return lines;
     }
 
     /** Writes the SVG charts the series allow; answers their paths. */
@@ -198,34 +137,6 @@ final class Report {
             written.add(out.resolve(chart.getKey()).toString());
         }
         return written;
-    }
-
-    private static void target(List<String> lines, Map<String, Object> targets, String name, Object value, String target, boolean met) {
-        // A phase left out (-Dbench.phases) measures nothing: say so rather than "not met".
-        boolean measured = value != null && !(value instanceof Number n && n.doubleValue() == 0);
-        lines.add(String.format("  [%s] %s: %s (target %s)", met ? "MET" : measured ? "NOT MET" : "NOT MEASURED", name, value, target));
-        targets.put(name, Map.of("value", String.valueOf(value), "target", target, "met", met));
-    }
-
-    private static Double ratio(Number a, Number b) {
-        if (a == null || b == null || b.doubleValue() == 0) {
-            return null;
-        }
-        return Math.round(a.doubleValue() / b.doubleValue() * 100) / 100.0;
-    }
-
-    @SuppressWarnings("unchecked")
-    private static Map<String, Object> step(Map<String, Object> results, String key, int rate) {
-        if (!(results.get(key) instanceof List<?> steps)) {
-            return null;
-        }
-        for (Object s : steps) {
-            Map<String, Object> step = (Map<String, Object>) s;
-            if (step.get("offeredPerSecond") instanceof Number n && n.intValue() == rate) {
-                return step;
-            }
-        }
-        return null;
     }
 
     @SuppressWarnings("unchecked")
@@ -248,19 +159,27 @@ final class Report {
 
     /**
      * Draws the charts again from a results folder: {@code Report <folder>}: lag-vs-load.png from
-     * results.json, and the SVG charts from series.json if the run wrote one.
+     * results.json, and the SVG charts from series.json if the run wrote one; then prints that
+     * run's figures against the targets beside the previous run's (the recorded run, or
+     * {@code -Dbench.compare-to}). {@code Report --summary <folder>} only prints them. Writes no
+     * summary or results file.
      */
     @SuppressWarnings("unchecked")
     public static void main(String[] args) throws Exception {
-        Path folder = Path.of(args.length > 0 ? args[0] : "target/bench");
+        boolean summaryOnly = args.length > 0 && args[0].equals("--summary");
+        int at = summaryOnly ? 1 : 0;
+        Path folder = Path.of(args.length > at ? args[at] : "target/bench");
         Map<String, Object> results = JSON.readValue(folder.resolve("results.json").toFile(), Map.class);
-        chart(folder, results);
-        if (Files.exists(folder.resolve(SERIES))) {
-            List<String> svgs = svgCharts(folder, JSON.readValue(folder.resolve(SERIES).toFile(), Map.class), results);
-            System.out.println("drew " + folder.resolve("lag-vs-load.png") + (svgs.isEmpty() ? "" : " and " + String.join(", ", svgs)));
-        } else {
-            System.out.println("drew " + folder.resolve("lag-vs-load.png") + " (no " + SERIES + " here: no SVG charts)");
+        if (!summaryOnly) {
+            chart(folder, results);
+            if (Files.exists(folder.resolve(SERIES))) {
+                List<String> svgs = svgCharts(folder, JSON.readValue(folder.resolve(SERIES).toFile(), Map.class), results);
+                System.out.println("drew " + folder.resolve("lag-vs-load.png") + (svgs.isEmpty() ? "" : " and " + String.join(", ", svgs)));
+            } else {
+                System.out.println("drew " + folder.resolve("lag-vs-load.png") + " (no " + SERIES + " here: no SVG charts)");
+            }
         }
+        summary(results, PreviousRun.find(PreviousRun.root())).forEach(System.out::println);
     }
 
     @SuppressWarnings("unchecked")
