@@ -49,6 +49,9 @@ final class HttpScenarios {
         HttpSide.Result warmup = client.openLoop(1000, 5, i -> new HttpSide.Call(stream.next(System.currentTimeMillis()), null));
         record.say("http warm-up (not counted): %d ok, %d errors, p99 %.2f ms", warmup.ok, warmup.errors,
                 warmup.latencyMicros.getValueAtPercentile(99) / 1000.0);
+        if (referenceSeconds() > 0) {
+            trivialRouteReady(client);
+        }
         // One probe through the fixed-rate steps and their references, so both run beside the same
         // extra load; each step keeps the probe's figures of its own seconds.
         try (TailProbe probe = TailProbe.start(redis)) {
@@ -100,6 +103,9 @@ final class HttpScenarios {
             HttpSide.Result warm = client.openLoop(rate, warmUp, i -> new HttpSide.Call(null, "/profiles/" + users.get(random.nextInt(users.size()))));
             record.say("read warm-up (not counted): %d ok, %d errors, p99 %.2f ms", warm.ok, warm.errors,
                     warm.latencyMicros.getValueAtPercentile(99) / 1000.0);
+            if (referenceSeconds() > 0) {
+                trivialRouteReady(client);
+            }
             record.phase("reads");
         }
         Map<String, Object> reference;
@@ -123,35 +129,45 @@ final class HttpScenarios {
     }
 
     /**
-     * The trivial-route reference at {@code rate}, if the app serves the route (the first time
-     * asked, it is also warmed up, not counted): {@code trivialRouteMillis} (from when each request
-     * was due, as the steps' latencyMillis), {@code trivialRouteServiceMillis}, and the errors if any.
+     * The trivial-route reference at {@code rate} ({@link #trivialRoute(HttpSide, int, double)}),
+     * for -Dbench.reference-seconds (the step's length by default); empty if that is 0 or the app
+     * does not serve the route.
      */
     private Map<String, Object> trivialRoute(HttpSide client, int rate) {
-        double seconds = Double.parseDouble(System.getProperty("bench.reference-seconds", System.getProperty("bench.step-seconds", "10")));
-        if (seconds <= 0) {
+        double seconds = referenceSeconds();
+        if (seconds <= 0 || !trivialRouteReady(client)) {
             return new LinkedHashMap<>();
         }
+        return trivialRoute(client, rate, seconds);
+    }
+
+    /** -Dbench.reference-seconds: how long each trivial-route reference runs; the step's length by default, 0 leaves them out. */
+    private static double referenceSeconds() {
+        return Double.parseDouble(System.getProperty("bench.reference-seconds", System.getProperty("bench.step-seconds", "10")));
+    }
+
+    /**
+     * Whether the app serves the trivial route (an older build measured with APP_JAR may not);
+     * asked once, and then the route is warmed up (-Dbench.reference-warmup-seconds, not counted)
+     * in the phase running, so the JIT has seen its handler before the first measured reference.
+     */
+    private boolean trivialRouteReady(HttpSide client) {
         if (trivialRouteServed == null) {
             Object[] answer = client.once(new HttpSide.Call(null, TRIVIAL_ROUTE));
             trivialRouteServed = servesTrivialRoute(answer);
             if (!trivialRouteServed) {
                 record.say("reference: GET %s answered %s %s, not 204: this build of the app has no trivial route, so no trivialRouteMillis",
                         TRIVIAL_ROUTE, answer[0], answer[1]);
-            } else {
-                // Its handler has never run: let the JIT see it before the first measured reference.
-                double warmUp = Double.parseDouble(System.getProperty("bench.reference-warmup-seconds", "5"));
-                if (warmUp > 0) {
-                    HttpSide.Result warm = client.openLoop(2000, warmUp, i -> new HttpSide.Call(null, TRIVIAL_ROUTE));
-                    record.say("trivial route warm-up, GET %s (not counted): %d ok, %d errors, p99 %.2f ms", TRIVIAL_ROUTE, warm.ok, warm.errors,
-                            warm.latencyMicros.getValueAtPercentile(99) / 1000.0);
-                }
+                return false;
+            }
+            double warmUp = Double.parseDouble(System.getProperty("bench.reference-warmup-seconds", "5"));
+            if (warmUp > 0) {
+                HttpSide.Result warm = client.openLoop(2000, warmUp, i -> new HttpSide.Call(null, TRIVIAL_ROUTE));
+                record.say("trivial route warm-up, GET %s (not counted): %d ok, %d errors, p99 %.2f ms", TRIVIAL_ROUTE, warm.ok, warm.errors,
+                        warm.latencyMicros.getValueAtPercentile(99) / 1000.0);
             }
         }
-        if (!trivialRouteServed) {
-            return new LinkedHashMap<>();
-        }
-        return trivialRoute(client, rate, seconds);
+        return trivialRouteServed;
     }
 
     /** Whether {@link HttpSide#once}'s answer to {@code GET /ping} is the trivial route's (204). */
