@@ -183,7 +183,7 @@ public final class BenchMain {
         if (phase("kafka-lag") && appConsumers()) {
             kafkaPath.lagSteps(kafka, stream);
         }
-        HttpScenarios httpPath = new HttpScenarios(record, app);
+        HttpScenarios httpPath = new HttpScenarios(record, app, redis);
         try (HttpSide client = new HttpSide(app.port(), 64)) {
             if (phase("http")) {
                 httpPath.events(client, stream);

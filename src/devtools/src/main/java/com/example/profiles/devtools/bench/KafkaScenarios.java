@@ -25,7 +25,9 @@ import com.fasterxml.jackson.databind.JsonNode;
 /**
  * The Kafka path: a backlog drained at saturation (the start-up with it waiting, then the rate,
  * with Redis's time per command), the freshness lag at fixed offered rates (from the probe events'
- * profiles), and a second drain under a JFR recording (where the time goes).
+ * profiles), and a second drain under a JFR recording (where the time goes). Beside each lag step,
+ * the machine's own tail over the same seconds: a {@link TailProbe}'s Redis round trips
+ * ({@code reference.redisPingMillis}), so a step's lag can be read against how long a PING took then.
  */
 final class KafkaScenarios {
 
@@ -99,31 +101,46 @@ final class KafkaScenarios {
             awaitCount(base, sent.size(), 120, false);
             record.say("kafka warm-up (not counted): %d events at %d/s", sent.size(), warmRate);
         }
-        for (int rate : rates) {
-            record.phase("kafka-" + rate);
-            long base = app.kafkaOutcomes()[0];
-            long[] cpu0 = app.cpuTicks();
-            long t0 = System.nanoTime();
-            List<Event> sent = kafka.paced(stream, rate, seconds);
-            double sendSeconds = (System.nanoTime() - t0) / 1e9;
-            Map<String, Object> drained = awaitCount(base, sent.size(), 120, false);
-            long[] cpu1 = app.cpuTicks();
-            SortedMap<Long, Histogram> lagBySecond = new TreeMap<>();
-            Histogram lag = probeLag(sent, lagBySecond);
-            record.series.lagStep(rate, lagBySecond);
-            Map<String, Object> step = new LinkedHashMap<>();
-            step.put("offeredPerSecond", rate);
-            step.put("achievedSendPerSecond", Math.round(sent.size() / sendSeconds));
-            step.put("events", sent.size());
-            step.put("drainedAfterSendSeconds", Report.round(((Number) drained.get("seconds")).doubleValue()));
-            step.put("complete", drained.get("complete"));
-            step.put("lagMillis", Report.percentiles(lag, 1));
-            step.put("cpuMicrosPerEvent", ProcessCpu.microsPerEvent(cpu0, cpu1, sent.size()));
-            steps.add(step);
-            record.say("kafka %d/s offered: %s", rate, step);
-            if (lag.getValueAtPercentile(50) > 2_000 || !Boolean.TRUE.equals(drained.get("complete"))) {
-                record.say("kafka: saturated at %d/s offered (p50 lag over 2 s); no higher rates", rate);
-                break;
+        // The machine's own tail through each step (TailProbe): Redis round trips of the same seconds.
+        try (TailProbe probe = TailProbe.start(redis)) {
+            for (int rate : rates) {
+                record.phase("kafka-" + rate);
+                if (probe != null) {
+                    probe.interval();
+                }
+                long base = app.kafkaOutcomes()[0];
+                long[] cpu0 = app.cpuTicks();
+                long t0 = System.nanoTime();
+                List<Event> sent = kafka.paced(stream, rate, seconds);
+                double sendSeconds = (System.nanoTime() - t0) / 1e9;
+                Map<String, Object> drained = awaitCount(base, sent.size(), 120, false);
+                long[] cpu1 = app.cpuTicks();
+                // The probe's seconds are the step's sending and draining, not the probes' reading after it.
+                Map<String, Object> reference = new LinkedHashMap<>();
+                TailProbe.addTo(reference, probe);
+                SortedMap<Long, Histogram> lagBySecond = new TreeMap<>();
+                Histogram lag = probeLag(sent, lagBySecond);
+                record.series.lagStep(rate, lagBySecond);
+                Map<String, Object> step = new LinkedHashMap<>();
+                step.put("offeredPerSecond", rate);
+                step.put("achievedSendPerSecond", Math.round(sent.size() / sendSeconds));
+                step.put("events", sent.size());
+                step.put("drainedAfterSendSeconds", Report.round(((Number) drained.get("seconds")).doubleValue()));
+                step.put("complete", drained.get("complete"));
+                step.put("lagMillis", Report.percentiles(lag, 1));
+                step.put("cpuMicrosPerEvent", ProcessCpu.microsPerEvent(cpu0, cpu1, sent.size()));
+                if (!reference.isEmpty()) {
+                    step.put("reference", reference);
+                }
+                steps.add(step);
+                record.say("kafka %d/s offered: %s", rate, step);
+                if (!reference.isEmpty()) {
+                    record.say("  reference beside kafka %d/s: %s", rate, TailProbe.describe(reference, null));
+                }
+                if (lag.getValueAtPercentile(50) > 2_000 || !Boolean.TRUE.equals(drained.get("complete"))) {
+                    record.say("kafka: saturated at %d/s offered (p50 lag over 2 s); no higher rates", rate);
+                    break;
+                }
             }
         }
     }
