@@ -32,6 +32,10 @@ final class RedisSide {
         this.port = Integer.parseInt(hostPort.substring(hostPort.lastIndexOf(':') + 1));
     }
 
+    String host() {
+        return host;
+    }
+
     int port() {
         return port;
     }
