@@ -23,6 +23,7 @@ if [[ -z "${SKIP_BUILD:-}" ]]; then
   ./mvnw -B -q -ntp package -DskipTests -pl src/devtools -am
 fi
 mkdir -p target/bench
+# 2 GB: the stream's calls and the floor's, of the mix and of each kind alone, are all held for the rounds.
 # shellcheck disable=SC2086
-"$JAVA" -Xmx1g "$JUL" -Dbench.script-cost.out=target/bench/script-cost.json ${BENCH_OPTS:-} \
+"$JAVA" -Xmx2g "$JUL" -Dbench.script-cost.out=target/bench/script-cost.json ${BENCH_OPTS:-} \
   -cp "$(devtools_classpath)" com.example.profiles.devtools.bench.ScriptCost

@@ -281,7 +281,7 @@ final class CommandFloor {
         private int event = -1;
         private ArrayList<String> current;
         private List<String> currentKeys = List.of();
-        private final Map<String, String> names = new HashMap<>();
+        private final Map<String, String> sharedArguments = new HashMap<>();
 
         Monitor(List<List<String>> calls, String endMarker) {
             this.calls = calls;
@@ -347,16 +347,25 @@ final class CommandFloor {
         }
 
         private void command(List<String> args) {
-            current.add(Integer.toString(args.size()));
-            String name = names.computeIfAbsent(args.get(0), n -> n);
+            current.add(shared(Integer.toString(args.size())));
+            String name = shared(args.get(0));
             current.add(name);
             counts.merge(name.toLowerCase(Locale.ROOT), 1L, Long::sum);
             for (int i = 1; i < args.size(); i++) {
-                // The keys as the call's own strings: the recording of a long stream stays smaller.
                 String arg = args.get(i);
                 int key = currentKeys.indexOf(arg);
-                current.add(key >= 0 ? currentKeys.get(key) : arg);
+                current.add(key >= 0 ? currentKeys.get(key) : shared(arg));
             }
+        }
+
+        /**
+         * One string for equal arguments: most of the scripts' arguments recur (field names, times,
+         * values written again), and a recording of a few hundred thousand events then takes a
+         * fraction of the memory.
+         */
+        private String shared(String arg) {
+            String known = sharedArguments.putIfAbsent(arg, arg);
+            return known != null ? known : arg;
         }
 
         private void finishEvent() {
