@@ -20,11 +20,12 @@ import java.util.concurrent.atomic.AtomicReference;
 /**
  * The floor of the update scripts' Redis time per event, derived from the scripts themselves: the
  * commands the real scripts send for the benchmark's stream, recorded ({@link #record}), then sent
- * again with no logic around them, one script call per event ({@link #SOURCE}). What the real
- * scripts cost beyond this floor is their logic (checks, ordering, the cart's replay, JSON) and the
- * handling of their arguments; the floor itself is what any script keeping this data model, with
- * these commands, pays. Kept in step with the scripts by construction: nothing here names a
- * command of theirs.
+ * again with no logic around them, one script call per event ({@link #SOURCE}). The floor is what
+ * any script keeping this data model, with these commands, pays; what the real scripts cost beyond
+ * it is their logic (checks, ordering, the cart's replay, JSON). The floor's call carries every
+ * command's arguments (several times the real call's count), so it errs high, if anything: its
+ * call alone costs Redis more than the real one. Kept in step with the scripts by construction:
+ * nothing here names a command of theirs.
  *
  * <p>The recording watches the server with {@code MONITOR} while the calls go, on a connection of
  * its own: Redis shows each script call as the client sent it, then each command the script ran,
@@ -204,7 +205,9 @@ final class CommandFloor {
      * benchmark's stream of {@code events} events (ScriptCost's: the same seed): Redis's time per
      * event ({@code EVALSHA} in commandstats) and its CPU per event for each, and the ratio
      * scripts/floor per round and as the median of the rounds'. Empties the server before each run
-     * and at the end.
+     * and at the end. Answers {@code events}, {@code rounds} (each {@code scriptsUsecPerEvent},
+     * {@code floorUsecPerEvent}, {@code ratio} and both Redis CPU figures), the medians of those over
+     * the rounds, {@code commandsPerEvent} and what the recording found ({@code recording}).
      */
     static Map<String, Object> measure(RedisSide redis, LoadStream.Settings settings, int events, int rounds) throws Exception {
         long now = System.currentTimeMillis();
