@@ -9,7 +9,8 @@ import java.util.UUID;
 
 /**
  * The benchmark driver (see BENCHMARKS.md; started by bench/run.sh once Redis and Kafka run).
- * In one run: the machine's limits ({@link MachineLimits}), then the app under test
+ * In one run: the machine's limits ({@link MachineLimits}, and the update scripts against their
+ * command floor, {@link CommandFloor}), then the app under test
  * ({@link AppUnderTest}) through the scenarios: start-up ({@link StartUpScenarios}), the Kafka path
  * at saturation and at fixed offered rates ({@link KafkaScenarios}), the HTTP path and profile reads
  * ({@link HttpScenarios}), a sweep over a million profiles ({@link SweepScenario}), and a rebuild
@@ -111,6 +112,7 @@ public final class BenchMain {
         record.put("limits", limits);
         if (phase("limits")) {
             limits.put("redis", machineLimits.redis());
+            limits.put("scriptFloor", scriptFloor());
         }
         String run = UUID.randomUUID().toString().substring(0, 6);
         LoadStream stream = new LoadStream(streamSettings, 42, run);
@@ -168,6 +170,29 @@ public final class BenchMain {
         if (rebuildFailed != null) {
             throw rebuildFailed;
         }
+    }
+
+    /**
+     * The real scripts against their command floor ({@link CommandFloor}), in turns on the bench's
+     * Redis, which is emptied afterwards: the reference for Redis's time per event.
+     * {@code -Dbench.script-floor.events} (100,000) and {@code -Dbench.script-floor.rounds} (3). A
+     * failure is recorded and the run goes on: the floor is a reference, not a phase others need.
+     */
+    private Map<String, Object> scriptFloor() {
+        int events = Integer.getInteger("bench.script-floor.events", 100_000);
+        int rounds = Integer.getInteger("bench.script-floor.rounds", 3);
+        long started = System.nanoTime();
+        Map<String, Object> floor;
+        try {
+            floor = CommandFloor.measure(redis, streamSettings, events, rounds);
+            floor.put("seconds", Math.round((System.nanoTime() - started) / 1e9));
+            record.say("the scripts against their command floor (%d events, %d rounds, EVALSHA µs per event): scripts %s, floor %s, ratio %s (rounds: %s)",
+                    events, rounds, floor.get("scriptsUsecPerEvent"), floor.get("floorUsecPerEvent"), floor.get("ratio"), floor.get("rounds"));
+        } catch (Exception e) {
+            floor = new LinkedHashMap<>(Map.of("failed", String.valueOf(e.getMessage())));
+            record.say("THE COMMAND FLOOR FAILED: %s", e);
+        }
+        return floor;
     }
 
     /** The drain (which starts the app for what follows), the limits after it, lag, HTTP, reads, the profiled drain. */

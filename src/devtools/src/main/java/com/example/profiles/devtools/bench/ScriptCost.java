@@ -3,6 +3,7 @@ package com.example.profiles.devtools.bench;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.EnumMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -34,7 +35,13 @@ import com.fasterxml.jackson.databind.SerializationFeature;
  * {@code -Dbench.script-cost.compare=dir,...} (other versions' script folders, measured in turns
  * with the class path's, the same calls with their SHAs), {@code -Dbench.script-cost.rounds} (how
  * many turns), {@code -Dbench.script-cost.per-kind=false} (the mix only) and
- * {@code -Dbench.script-cost.redis-config=name=value,...} (server settings, CONFIG SET before the runs).
+ * {@code -Dbench.script-cost.redis-config=name=value,...} (server settings, CONFIG SET before the runs)
+ * and {@code -Dbench.script-cost.floor=false} (leave out the floor).
+ *
+ * <p>The floor ({@link CommandFloor}), on by default: the commands the current scripts sent for the
+ * stream (and for each kind's events alone), recorded and sent again with no logic, one call per
+ * event, as a variant beside "current"; {@code floorRatio} is the current scripts' time per event
+ * over the floor's, per round and the median of the rounds'.
  *
  * <p>Besides commandstats' wall-clock times it reports Redis's CPU per event from {@code /proc}:
  * on a machine whose other processes take the cores, the wall-clock times grow and the CPU far less.
@@ -52,29 +59,28 @@ public final class ScriptCost {
         results.put("events", events);
         say("load average %s; %d events of the benchmark's stream", results.get("loadAverageAtStart"), events);
 
-        ScriptCalls calls = new ScriptCalls();
         long now = System.currentTimeMillis();
-        List<Event> stream = new LoadStream(settings, 42, "sc").batch(events, now);
         Map<Kind, List<List<String>>> byKind = new EnumMap<>(Kind.class);
-        List<List<String>> all = new ArrayList<>(events);
-        for (Event event : stream) {
-            List<String> command = calls.command(event, now);
-            all.add(command);
-            byKind.computeIfAbsent(event.kind(), k -> new ArrayList<>()).add(command);
-        }
+        List<List<String>> all = streamCalls(settings, events, now, byKind);
 
-        // Variants: the scripts on the class path ("current"), and any directories of .lua files
-        // named in -Dbench.script-cost.compare (e.g. an older commit's, from git archive), run in
-        // turns, round after round, so a machine whose load drifts weighs on each variant alike.
-        Map<String, Map<String, String>> variants = new LinkedHashMap<>();
-        variants.put("current", Map.of());
+        // Variants: the scripts on the class path ("current"), any directories of .lua files named
+        // in -Dbench.script-cost.compare (e.g. an older commit's, from git archive), and the command
+        // floor derived from the current scripts ("floor", CommandFloor), run in turns, round after
+        // round, so a machine whose load drifts weighs on each variant alike.
+        Map<String, Variant> variants = new LinkedHashMap<>();
+        List<String> currentScripts = ScriptCalls.scripts(Map.of());
+        variants.put("current", new Variant(currentScripts, all, byKind));
         for (String dir : System.getProperty("bench.script-cost.compare", "").split(",")) {
             if (!dir.isBlank()) {
-                variants.put(dir, ScriptCalls.scriptsFrom(Path.of(dir)));
+                Map<String, String> sources = ScriptCalls.scriptsFrom(Path.of(dir));
+                Map<Kind, List<List<String>>> kinds = new EnumMap<>(Kind.class);
+                byKind.forEach((kind, calls) -> kinds.put(kind, ScriptCalls.using(sources, calls)));
+                variants.put(dir, new Variant(ScriptCalls.scripts(sources), ScriptCalls.using(sources, all), kinds));
             }
         }
         int rounds = Integer.getInteger("bench.script-cost.rounds", 1);
         boolean perKindToo = Boolean.parseBoolean(System.getProperty("bench.script-cost.per-kind", "true"));
+        boolean floorToo = Boolean.parseBoolean(System.getProperty("bench.script-cost.floor", "true"));
         try (RedisServerProcess server = RedisServerProcess.start()) {
             RedisSide redis = new RedisSide(server.uri());
             results.put("redisVersion", redis.info("server", "redis_version"));
@@ -91,27 +97,50 @@ public final class ScriptCost {
                 }
             }
             results.put("redisConfig", config);
+            if (floorToo) {
+                // The floor of the mix, and of each kind alone: alone, a kind's scripts find other
+                // state (no carts beside the purchases, say) and may send other commands.
+                Map<String, Object> recorded = new LinkedHashMap<>();
+                CommandFloor.Recording mix = CommandFloor.record(redis, all);
+                recorded.put("mix", mix.describe());
+                say("the floor: the real scripts' commands recorded, %s", mix.describe());
+                Map<Kind, List<List<String>>> kinds = new EnumMap<>(Kind.class);
+                if (perKindToo) {
+                    for (Map.Entry<Kind, List<List<String>>> kind : byKind.entrySet()) {
+                        CommandFloor.Recording alone = CommandFloor.record(redis, kind.getValue());
+                        kinds.put(kind.getKey(), alone.floorCalls());
+                        recorded.put(kind.getKey().name().toLowerCase(Locale.ROOT), alone.describe());
+                    }
+                }
+                results.put("floor", recorded);
+                variants.put("floor", new Variant(List.of(CommandFloor.SOURCE), mix.floorCalls(), kinds));
+            }
             Map<String, Object> byVariant = new LinkedHashMap<>();
             for (int round = 1; round <= rounds; round++) {
-                for (Map.Entry<String, Map<String, String>> variant : variants.entrySet()) {
-                    Map<String, String> sources = variant.getValue();
+                for (Map.Entry<String, Variant> entry : variants.entrySet()) {
+                    Variant variant = entry.getValue();
                     Map<String, Object> r = new LinkedHashMap<>();
-                    Map<String, Object> mix = run(redis, ScriptCalls.scripts(sources), ScriptCalls.using(sources, all));
+                    Map<String, Object> mix = run(redis, variant.scripts(), variant.mix());
                     r.put("mix", mix);
-                    say("round %d, %s, the mix: %s", round, variant.getKey(), mix);
+                    say("round %d, %s, the mix: %s", round, entry.getKey(), mix);
                     if (perKindToo) {
                         Map<String, Object> perKind = new LinkedHashMap<>();
-                        for (Map.Entry<Kind, List<List<String>>> kind : byKind.entrySet()) {
-                            Map<String, Object> alone = run(redis, ScriptCalls.scripts(sources), ScriptCalls.using(sources, kind.getValue()));
+                        for (Map.Entry<Kind, List<List<String>>> kind : variant.byKind().entrySet()) {
+                            Map<String, Object> alone = run(redis, variant.scripts(), kind.getValue());
                             perKind.put(kind.getKey().name().toLowerCase(Locale.ROOT), alone);
-                            say("round %d, %s, %s alone: %s", round, variant.getKey(), kind.getKey(), alone);
+                            say("round %d, %s, %s alone: %s", round, entry.getKey(), kind.getKey(), alone);
                         }
                         r.put("perKindAlone", perKind);
                     }
-                    byVariant.put(variant.getKey() + (rounds > 1 ? " #" + round : ""), r);
+                    byVariant.put(entry.getKey() + (rounds > 1 ? " #" + round : ""), r);
                 }
             }
             results.put("variants", byVariant);
+            if (floorToo) {
+                Map<String, Object> ratios = floorRatios(byVariant, rounds);
+                results.put("floorRatio", ratios);
+                say("the real scripts' time per event over the floor's (EVALSHA µs; Redis CPU): %s", ratios);
+            }
             if (Boolean.parseBoolean(System.getProperty("bench.script-cost.benchmark", "true"))) {
                 redis.call("FLUSHALL");
                 Map<String, Object> benchmark = MachineLimits.pipelinedMix(redis, settings, 100_000);
@@ -128,8 +157,82 @@ public final class ScriptCost {
         System.exit(0); // RedisServerProcess's watchdog threads, if any
     }
 
+    /** A version of the scripts and the calls that run them: the mix, and each kind's events alone. */
+    private record Variant(List<String> scripts, List<List<String>> mix, Map<Kind, List<List<String>>> byKind) {
+    }
+
+    /**
+     * The benchmark's stream of {@code events} events (seed 42) as the update scripts' calls,
+     * applied at {@code now}; each kind's calls also in {@code byKind} when given.
+     */
+    static List<List<String>> streamCalls(LoadStream.Settings settings, int events, long now, Map<Kind, List<List<String>>> byKind)
+            throws Exception {
+        ScriptCalls calls = new ScriptCalls();
+        List<Event> stream = new LoadStream(settings, 42, "sc").batch(events, now);
+        List<List<String>> all = new ArrayList<>(events);
+        for (Event event : stream) {
+            List<String> command = calls.command(event, now);
+            all.add(command);
+            if (byKind != null) {
+                byKind.computeIfAbsent(event.kind(), k -> new ArrayList<>()).add(command);
+            }
+        }
+        return all;
+    }
+
+    /**
+     * The current scripts' time per event over the floor's, per round and the median of the
+     * rounds', for the mix and each kind alone: from EVALSHA's µs in commandstats ({@code usec})
+     * and from Redis's CPU ({@code cpu}).
+     */
+    @SuppressWarnings("unchecked")
+    private static Map<String, Object> floorRatios(Map<String, Object> byVariant, int rounds) {
+        Map<String, Object> r = new LinkedHashMap<>();
+        List<String> scopes = new ArrayList<>(List.of("mix"));
+        for (Kind kind : Kind.values()) {
+            scopes.add(kind.name().toLowerCase(Locale.ROOT));
+        }
+        for (String scope : scopes) {
+            double[] usec = new double[rounds];
+            double[] cpu = new double[rounds];
+            boolean found = true;
+            for (int round = 1; round <= rounds && found; round++) {
+                String suffix = rounds > 1 ? " #" + round : "";
+                Map<String, Object> current = figures((Map<String, Object>) byVariant.get("current" + suffix), scope);
+                Map<String, Object> floor = figures((Map<String, Object>) byVariant.get("floor" + suffix), scope);
+                found = current != null && floor != null;
+                if (found) {
+                    usec[round - 1] = number(current, "scriptUsecPerEvent") / number(floor, "scriptUsecPerEvent");
+                    cpu[round - 1] = number(current, "redisCpuUsecPerEvent") / number(floor, "redisCpuUsecPerEvent");
+                }
+            }
+            if (found) {
+                Map<String, Object> ratio = new LinkedHashMap<>();
+                ratio.put("usec", Arrays.stream(usec).map(Report::round).boxed().toList());
+                ratio.put("usecMedian", Report.round(CommandFloor.median(usec)));
+                ratio.put("cpu", Arrays.stream(cpu).map(Report::round).boxed().toList());
+                ratio.put("cpuMedian", Report.round(CommandFloor.median(cpu)));
+                r.put(scope, ratio);
+            }
+        }
+        return r;
+    }
+
+    @SuppressWarnings("unchecked")
+    private static Map<String, Object> figures(Map<String, Object> variant, String scope) {
+        if (scope.equals("mix")) {
+            return (Map<String, Object>) variant.get("mix");
+        }
+        Map<String, Object> perKind = (Map<String, Object>) variant.get("perKindAlone");
+        return perKind == null ? null : (Map<String, Object>) perKind.get(scope);
+    }
+
+    private static double number(Map<String, Object> m, String key) {
+        return ((Number) m.get(key)).doubleValue();
+    }
+
     /** Sends the calls on an empty server and answers Redis's time per event, per command and in total. */
-    private static Map<String, Object> run(RedisSide redis, List<String> scripts, List<List<String>> commands) throws Exception {
+    static Map<String, Object> run(RedisSide redis, List<String> scripts, List<List<String>> commands) throws Exception {
         redis.call("FLUSHALL");
         for (String script : scripts) {
             redis.call("SCRIPT", "LOAD", script);
