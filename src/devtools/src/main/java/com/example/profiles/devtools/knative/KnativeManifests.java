@@ -91,10 +91,8 @@ public final class KnativeManifests {
      * 238-244 MB resident with the heap pre-touched under the benchmark's HTTP load, and at 241-243 MB
      * over a 20-minute soak ending at 50 requests in flight (bench/results/round2/start-and-memory-2/NOTES.md).
      * And C1 only (tiered compilation stopped at level 1) instead of the image's C2 only: a Service
-     * scales from zero, and with the AOT cache it answered its first event in 0.7 s instead of 1.8 s
-     * on half the CPU, for about 15% more CPU per event under a sustained drain, which Knative's
-     * autoscaler absorbs (bench/results/round3/aot-jar/NOTES.md). The image's defaults are sized
-     * for the Kafka path's drain.
+     * scales from zero, and its start counts more than its code's speed (the figures:
+     * infra/knative/README.md, "Memory"). The image's defaults are sized for the Kafka path's drain.
      */
     public static final String SERVICE_JVM_OPTIONS = "-Xms80m -Xmx80m -Xmn40m -XX:+TieredCompilation -XX:TieredStopAtLevel=1";
 
