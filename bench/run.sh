@@ -27,8 +27,9 @@ STACK_LOG=$OUT/stack.log
 BENCH_TIMEOUT=${BENCH_TIMEOUT:-900}
 # The app's JVM depends on the Java that runs this script (JAVA_HOME, else java on the PATH).
 # Java 25 or later (what the JVM image runs; bench/results/round2/NOTES.md, "Start-up and memory"): a fixed 128 MB
-# heap with a 72 MB young generation (the event path allocates fast and keeps little: about 30 MB
-# live after a full GC), compact object headers (JEP 519), the serial collector (2 cores: no GC
+# heap with a 64 MB young generation whose survivor spaces (a sixth each, filled to 90%) hold the
+# events in flight at a collection instead of promoting them (bench/results/round3/aot-jar/NOTES.md:
+# a third fewer full collections than a 72 MB one with the default ratio), compact object headers (JEP 519), the serial collector (2 cores: no GC
 # threads competing with the event loops), C2 only (-XX:-TieredCompilation: with tiered compilation
 # the compiler threads took 40% of the app's CPU during a 20 s drain), bounded metaspace, code
 # cache, direct memory and 256 KB thread stacks, glibc's free memory given back every second
@@ -41,7 +42,7 @@ BENCH_TIMEOUT=${BENCH_TIMEOUT:-900}
 # records the options as written here, so no result file names this machine's folders.
 # (Set apart: inside ${APP_JVM_OPTS:-...} the brace of {out} would end the default early.)
 AOT_TRAINING_OPTS='-XX:+UseSerialGC -XX:-TieredCompilation -XX:+UseCompactObjectHeaders -Xms128m -Xmx128m'
-JAVA25_APP_JVM_OPTS="-Xms128m -Xmx128m -Xmn72m -XX:+UseSerialGC -XX:-TieredCompilation -XX:+UseCompactObjectHeaders -XX:MaxMetaspaceSize=80m -XX:ReservedCodeCacheSize=48m -XX:MaxDirectMemorySize=32m -Xss256k -XX:TrimNativeHeapInterval=1000 -Dio.netty.allocator.numDirectArenas=1 -Dio.netty.allocator.numHeapArenas=1 -Dquarkus.vertx.event-loops-pool-size=2 -Xlog:gc:file={out}/gc.log"
+JAVA25_APP_JVM_OPTS="-Xms128m -Xmx128m -Xmn64m -XX:SurvivorRatio=4 -XX:TargetSurvivorRatio=90 -XX:+UseSerialGC -XX:-TieredCompilation -XX:+UseCompactObjectHeaders -XX:MaxMetaspaceSize=80m -XX:ReservedCodeCacheSize=48m -XX:MaxDirectMemorySize=32m -Xss256k -XX:TrimNativeHeapInterval=1000 -Dio.netty.allocator.numDirectArenas=1 -Dio.netty.allocator.numHeapArenas=1 -Dquarkus.vertx.event-loops-pool-size=2 -Xlog:gc:file={out}/gc.log"
 JAVA17_APP_JVM_OPTS='-Xms160m -Xmx160m -Xmn96m -XX:+UseSerialGC -XX:-TieredCompilation -XX:MaxMetaspaceSize=96m -XX:ReservedCodeCacheSize=96m -XX:MaxDirectMemorySize=32m -Xss512k -Xlog:gc:file={out}/gc.log'
 BENCH_OPTS=${BENCH_OPTS:-}
 APP_JAR=${APP_JAR:-$KNATIVE_APP}
