@@ -42,7 +42,7 @@ public final class LogThrottle {
         this.maxKeys = maxKeys;
         this.overflowLine = overflowLine;
         this.nanoTime = nanoTime;
-        this.overflow = new Slot(nanoTime.getAsLong());
+        this.overflow = new Slot(nanoTime.getAsLong() - periodNanos);
     }
 
     /**
@@ -64,7 +64,10 @@ public final class LogThrottle {
                     return HELD_BACK;
                 }
             }
-            slot = slots.computeIfAbsent(key, k -> new Slot(now));
+            // Due since a period ago, not from this call's clock reading: a concurrent first call
+            // that read the clock a moment earlier must find it due too, not count itself held
+            // back before the key's first line was ever logged.
+            slot = slots.computeIfAbsent(key, k -> new Slot(now - periodNanos));
         }
         return slot.take(now, periodNanos);
     }
