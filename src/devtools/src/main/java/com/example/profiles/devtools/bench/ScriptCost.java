@@ -34,7 +34,8 @@ import com.fasterxml.jackson.databind.SerializationFeature;
  * {@code redis-benchmark}, {@code -Dbench.script-cost.out} (a JSON file of the figures),
  * {@code -Dbench.script-cost.compare=dir,...} (other versions' script folders, measured in turns
  * with the class path's, the same calls with their SHAs), {@code -Dbench.script-cost.rounds} (how
- * many turns), {@code -Dbench.script-cost.per-kind=false} (the mix only) and
+ * many turns), {@code -Dbench.script-cost.per-kind=false} (the mix only), {@code -Dbench.script-cost.window}
+ * (calls in flight and written per flush, 64; 1 sends each alone) and
  * {@code -Dbench.script-cost.redis-config=name=value,...} (server settings, CONFIG SET before the runs)
  * and {@code -Dbench.script-cost.floor=false} (leave out the floor).
  *
@@ -242,7 +243,10 @@ public final class ScriptCost {
         long pid = Long.parseLong(redis.info("server", "process_id"));
         long cpuBefore = ProcessCpu.ticks(pid);
         AtomicReference<String> firstError = new AtomicReference<>();
-        long errors = redis.pipeline(commands, 64, firstError);
+        // How many calls are in flight (and written in one flush) at most: 64 by default; 1 sends
+        // each call alone and waits for its reply, so Redis reads one command per read, as it does
+        // when a client writes each command as it is issued.
+        long errors = redis.pipeline(commands, Integer.getInteger("bench.script-cost.window", 64), firstError);
         long cpuTicks = ProcessCpu.ticks(pid) - cpuBefore;
         long memoryAfter = Long.parseLong(redis.info("memory", "used_memory"));
         long keys = Long.parseLong(redis.call("DBSIZE").replaceAll("\\D", ""));
