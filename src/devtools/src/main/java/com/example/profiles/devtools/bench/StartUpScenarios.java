@@ -83,20 +83,14 @@ final class StartUpScenarios {
         r.put("rounds", rounds);
         r.put("runs", runs);
         if (!referenceMillis.isEmpty() && !appMillis.isEmpty()) {
-            long referenceMedian = median(referenceMillis);
-            long appMedian = median(appMillis);
+            long referenceMedian = Math.round(CommandFloor.median(referenceMillis.stream().mapToDouble(Long::doubleValue).toArray()));
+            long appMedian = Math.round(CommandFloor.median(appMillis.stream().mapToDouble(Long::doubleValue).toArray()));
             r.put("referenceMedianMillis", referenceMedian);
             r.put("appMedianMillis", appMedian);
             r.put("ratio", Report.round((double) appMedian / referenceMedian));
         }
         record.say("start-up against the reference (fast-jar, no cache), medians of %d: %s", rounds, r);
         return r;
-    }
-
-    private static long median(List<Long> values) {
-        List<Long> sorted = values.stream().sorted().toList();
-        int n = sorted.size();
-        return n % 2 == 1 ? sorted.get(n / 2) : Math.round((sorted.get(n / 2 - 1) + sorted.get(n / 2)) / 2.0);
     }
 
     /**
