@@ -177,6 +177,8 @@ final class KafkaScenarios {
     Map<String, Object> awaitCount(long base, long expected, int timeoutSeconds, boolean chart) throws Exception {
         long[] cpu0 = app.cpuTicks();
         Map<String, Long> threads0 = ProcessCpu.threadTicks(app.pid());
+        long reads0 = Long.parseLong(redis.info("stats", "total_reads_processed"));
+        long commands0 = Long.parseLong(redis.info("stats", "total_commands_processed"));
         long t0 = System.nanoTime();
         double fromSeconds = record.series.now();
         List<double[]> samples = new ArrayList<>();
@@ -195,6 +197,8 @@ final class KafkaScenarios {
         } while (counts[0] - base < expected && System.nanoTime() < deadline);
         long[] cpu1 = app.cpuTicks();
         Map<String, Long> threads1 = ProcessCpu.threadTicks(app.pid());
+        long reads = Long.parseLong(redis.info("stats", "total_reads_processed")) - reads0;
+        long commands = Long.parseLong(redis.info("stats", "total_commands_processed")) - commands0;
         double seconds = (System.nanoTime() - t0) / 1e9;
         if (chart) {
             List<double[]> series = new ArrayList<>();
@@ -225,6 +229,11 @@ final class KafkaScenarios {
         r.put("cpuSecondsPerProcess", ProcessCpu.seconds(cpu0, cpu1));
         r.put("cpuMicrosPerEvent", ProcessCpu.microsPerEvent(cpu0, cpu1, counts[0] - base));
         r.put("appCpuSecondsByThread", ProcessCpu.threadDelta(threads0, threads1));
+        // How the commands reached Redis: each socket read it made costs it a system call and an
+        // event-loop turn, so commands that arrive one per read cost Redis more than the same
+        // commands arriving together (bench/script-cost.sh's window).
+        r.put("redisCommandsPerEvent", Report.round((double) commands / Math.max(1, counts[0] - base)));
+        r.put("redisCommandsPerRead", Report.round((double) commands / Math.max(1, reads)));
         return r;
     }
 
