@@ -58,7 +58,8 @@ public class ProfileUpdater {
 
     /**
      * @param batch where to gather the freshness-index updates (a Kafka batch sends them once all its
-     *        records are applied), or null to send them right after the script
+     *        records are applied), or null to send them right after the script (and its other
+     *        generation's, while a rebuild's switch writes two)
      * @param deadline by when the script and (without a batch) the index updates must be answered;
      *        null for {@code profiles.store.timeout} from the script's start
      */
@@ -74,19 +75,30 @@ public class ProfileUpdater {
         return Uni.createFrom().deferred(() -> {
             // One deadline for the whole event: generation pointer, scripts, NOSCRIPT fallback and index updates.
             Deadline due = deadline != null ? deadline : store.defaultDeadline();
-            if (target != null) {
-                return applyTo(target, true, update, meta, args, batch, due);
+            if (batch != null) {
+                return applyAll(update, meta, args, batch, due, target);
             }
-            return generations.fresh().flatMap(state -> {
-                List<Generation> writes = state.writes();
-                Uni<ApplyResult> applied = applyTo(writes.get(0), writes.size() == 1, update, meta, args, batch, due);
-                for (int i = 1; i < writes.size(); i++) {
-                    Generation generation = writes.get(i);
-                    boolean answers = i == writes.size() - 1;
-                    applied = applied.flatMap(first -> applyTo(generation, answers, update, meta, args, batch, due));
-                }
-                return applied;
-            });
+            // An event alone (HTTP, a Lambda record) gathers its index updates in a batch of its own,
+            // opened before its script, so that they are checked against the erasures as a Kafka
+            // batch's are: one reading of the erasure count instead of a read of the profile.
+            return freshness.openBatch(due).flatMap(own -> applyAll(update, meta, args, own, due, target)
+                    .flatMap(result -> freshness.flush(own, due).replaceWith(result)));
+        });
+    }
+
+    private Uni<ApplyResult> applyAll(ProfileUpdate update, EventMeta meta, List<String> args, IndexBatch batch, Deadline due, Generation target) {
+        if (target != null) {
+            return applyTo(target, true, update, meta, args, batch, due);
+        }
+        return generations.fresh().flatMap(state -> {
+            List<Generation> writes = state.writes();
+            Uni<ApplyResult> applied = applyTo(writes.get(0), writes.size() == 1, update, meta, args, batch, due);
+            for (int i = 1; i < writes.size(); i++) {
+                Generation generation = writes.get(i);
+                boolean answers = i == writes.size() - 1;
+                applied = applied.flatMap(first -> applyTo(generation, answers, update, meta, args, batch, due));
+            }
+            return applied;
         });
     }
 
@@ -100,7 +112,7 @@ public class ProfileUpdater {
                     Uni<Void> ledger = cleanup != null && update.erasurePosition() != null
                             ? erasures.record(update.userId(), update.eventTimeMillis(), update.erasurePosition(), due)
                             : Uni.createFrom().voidItem();
-                    return ledger.flatMap(recorded -> index(generation, update, result, cleanup, batch, due)).replaceWith(result);
+                    return ledger.invoke(recorded -> index(generation, update, result, cleanup, batch)).replaceWith(result);
                 });
     }
 
@@ -125,34 +137,24 @@ public class ProfileUpdater {
 
     /**
      * Keeps the freshness index and due queues in step (they live outside the user's slot, so not
-     * in the script). A duplicate repeats the index update: if it failed the first time, the retry
+     * in the script): gathered into {@code batch}, whose flush sends them. A duplicate repeats the index update: if it failed the first time, the retry
      * that finds a duplicate repairs it. A stale event changes nothing, and must not put an erased
      * user back in any index. An erasure (or the same erasure delivered again) takes the user out of
      * what the script names: every index and queue when no profile is left, else the freshness
      * indexes of the sources left without data.
      */
-    private Uni<Void> index(Generation generation, ProfileUpdate update, ApplyResult result, String cleanup, IndexBatch batch, Deadline deadline) {
+    private void index(Generation generation, ProfileUpdate update, ApplyResult result, String cleanup, IndexBatch batch) {
         if (cleanup != null) {
             boolean whole = cleanup.equals("profile");
             List<String> sources = whole || cleanup.isEmpty() ? List.of() : List.of(cleanup.split(","));
-            if (batch != null) {
-                freshness.forget(generation, update.userId(), whole, sources, batch);
-                return Uni.createFrom().voidItem();
-            }
-            return freshness.forget(generation, update.userId(), whole, sources, deadline);
+            freshness.forget(generation, update.userId(), whole, sources, batch);
+            return;
         }
-        if (batch != null) {
-            switch (result.status()) {
-                case APPLIED, DUPLICATE -> freshness.recordApplied(generation, update.userId(), update.source(), update.eventTimeMillis(), batch);
-                default -> {
-                }
+        switch (result.status()) {
+            case APPLIED, DUPLICATE -> freshness.recordApplied(generation, update.userId(), update.source(), update.eventTimeMillis(), batch);
+            default -> {
             }
-            return Uni.createFrom().voidItem();
         }
-        return switch (result.status()) {
-            case APPLIED, DUPLICATE -> freshness.recordApplied(generation, update.userId(), update.source(), update.eventTimeMillis(), deadline);
-            default -> Uni.createFrom().voidItem();
-        };
     }
 
     /** An erasure's fourth answer: which indexes the user leaves (see erasure-lib.lua); null for other events. */

@@ -7,6 +7,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.zip.CRC32;
 
@@ -173,6 +174,7 @@ public class FreshnessIndex {
     /** @param deadline by when every update must be answered (null: {@code profiles.store.timeout} from each command) */
     public Uni<Void> flush(IndexBatch batch, Deadline deadline) {
         Map<String, Set<String>> removals = batch.removalsByKey();
+        Map<String, Map<String, Long>> additions = batch.additions();
         Uni<?> erasuresAnnounced = removals.isEmpty() ? Uni.createFrom().voidItem() : announceErasure(deadline);
         return erasuresAnnounced.flatMap(announced -> {
             List<Uni<?>> commands = new ArrayList<>();
@@ -181,19 +183,33 @@ public class FreshnessIndex {
                 members.forEach(zrem::arg);
                 commands.add(redis.send(zrem, deadline));
             });
-            Map<String, Set<String>> added = new HashMap<>();
-            batch.additions().forEach((key, members) -> {
+            additions.forEach((key, members) -> {
                 Request zadd = Request.cmd(Command.ZADD).arg(key).arg("GT");
-                members.forEach((member, score) -> {
-                    zadd.arg(score).arg(member);
-                    added.computeIfAbsent(member, u -> new LinkedHashSet<>()).add(key);
-                });
+                members.forEach((member, score) -> zadd.arg(score).arg(member));
                 commands.add(redis.send(zadd, deadline));
             });
-            return all(commands).flatMap(done -> added.isEmpty() ? Uni.createFrom().voidItem()
-                    : erasedSince(batch, deadline).flatMap(erased -> erased ? withdrawWhereErased(added, deadline) : Uni.createFrom().voidItem()));
+            if (additions.isEmpty()) {
+                return all(commands);
+            }
+            AtomicBoolean erased = new AtomicBoolean();
+            Uni<Boolean> check = erasedSince(batch, deadline).invoke(erased::set);
+            Uni<Void> withdraw = Uni.createFrom().deferred(() -> erased.get() ? withdrawWhereErased(byUser(additions), deadline) : Uni.createFrom().voidItem());
+            if (redis.runsInOrder()) {
+                // Written right behind the additions, the reading is taken after them: the check
+                // needs no round trip of its own (an event alone then waits for two, not three).
+                commands.add(check);
+                return all(commands).flatMap(done -> withdraw);
+            }
+            return all(commands).flatMap(done -> check).flatMap(done -> withdraw);
         }).onFailure(failure -> !(failure instanceof ProfileStoreUnavailableException)) // the count's INCR or GET
                 .transform(e -> new ProfileStoreUnavailableException("Redis did not update the freshness index: " + e.getMessage(), e));
+    }
+
+    /** user -> the keys the user was added to, from key -> member -> score. */
+    private static Map<String, Set<String>> byUser(Map<String, Map<String, Long>> additions) {
+        Map<String, Set<String>> added = new HashMap<>();
+        additions.forEach((key, members) -> members.keySet().forEach(member -> added.computeIfAbsent(member, u -> new LinkedHashSet<>()).add(key)));
+        return added;
     }
 
     /**

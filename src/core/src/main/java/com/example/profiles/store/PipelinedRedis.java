@@ -11,6 +11,7 @@ import java.util.concurrent.atomic.AtomicReference;
 import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
 
+import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.logging.Logger;
 
 import io.quarkus.redis.datasource.ReactiveRedisDataSource;
@@ -72,9 +73,12 @@ public class PipelinedRedis {
     private final AtomicInteger waiting = new AtomicInteger();
     private volatile long lastReplyNanos = System.nanoTime();
     private volatile boolean closed;
+    private final boolean oneServer;
 
-    public PipelinedRedis(ReactiveRedisDataSource dataSource, StoreSettings settings, Vertx vertx) {
+    public PipelinedRedis(ReactiveRedisDataSource dataSource, StoreSettings settings, Vertx vertx,
+            @ConfigProperty(name = "quarkus.redis.client-type", defaultValue = "standalone") String clientType) {
         this.redis = dataSource.getRedis();
+        this.oneServer = clientType.equalsIgnoreCase("standalone");
         this.timeout = settings.timeout();
         this.vertx = vertx;
         this.timer = vertx.setPeriodic(CHECK_MILLIS, id -> checkDeadlines());
@@ -83,6 +87,16 @@ public class PipelinedRedis {
         // being down now is no error: the next command connects again.
         send(Request.cmd(Command.PING)).subscribe().with(ok -> {
         }, failure -> LOG.debugf("Redis did not answer at start: %s", failure));
+    }
+
+    /**
+     * Whether every command goes to one server over this one connection (a standalone Redis, not a
+     * Cluster): the server then runs them in the order they were written, so a command sent right
+     * behind others is run after them without waiting for their replies. On a Cluster each goes to
+     * the node of its slot, and commands to different nodes may run in any order.
+     */
+    public boolean runsInOrder() {
+        return oneServer;
     }
 
     /** {@code profiles.store.timeout} from now. */

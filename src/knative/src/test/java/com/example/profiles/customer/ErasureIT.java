@@ -235,6 +235,31 @@ class ErasureIT {
         assertThat(keysOf(user)).containsExactly("profile:{" + user + "}:erased");
     }
 
+    @Test
+    void anEventAloneChecksNobodyWhenNoErasureHappened() {
+        long t = System.currentTimeMillis();
+        int events = 10;
+        post(change(user(), "c", 1000, t - 60_000)).body("status", equalTo("APPLIED")); // the script is loaded: no EVAL below
+        // Each change's script reads the profile once (HMGET); an event alone whose index updates
+        // met no erasure adds one reading of the erasure count, not a second read of the profile.
+        // The generation pointer is read once a second (HMGET too): a few reads beside the scripts'.
+        for (int attempt = 1;; attempt++) {
+            Object epoch = RedisCommands.call(redis(), "GET", FreshnessIndex.ERASURE_EPOCH);
+            CommandStats.reset(List.of(redis()));
+            for (int i = 0; i < events; i++) {
+                post(change(user(), "c", 1000, t - 60_000)).body("status", equalTo("APPLIED"));
+            }
+            Map<String, Long> calls = CommandStats.calls(List.of(redis()));
+            if (attempt < 3 && !java.util.Objects.equals(epoch, RedisCommands.call(redis(), "GET", FreshnessIndex.ERASURE_EPOCH))) {
+                continue; // an erasure elsewhere came in between: then the check is due
+            }
+            long scripts = calls.getOrDefault("evalsha", 0L) + calls.getOrDefault("eval", 0L);
+            assertThat(scripts).isEqualTo(events);
+            assertThat(calls.getOrDefault("hmget", 0L) - scripts).as("reads of the profile beyond the scripts' own: %s", calls).isLessThan(events / 2);
+            return;
+        }
+    }
+
     // --- helpers
 
     private static String user() {
