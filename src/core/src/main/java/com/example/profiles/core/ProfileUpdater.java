@@ -137,8 +137,8 @@ public class ProfileUpdater {
 
     /**
      * Keeps the freshness index and due queues in step (they live outside the user's slot, so not
-     * in the script): gathered into {@code batch}, whose flush sends them. A duplicate repeats the index update: if it failed the first time, the retry
-     * that finds a duplicate repairs it. A stale event changes nothing, and must not put an erased
+     * in the script): gathered into {@code batch}, whose flush sends them. A duplicate repeats the
+     * index update: if it failed the first time, the retry that finds a duplicate repairs it. A stale event changes nothing, and must not put an erased
      * user back in any index. An erasure (or the same erasure delivered again) takes the user out of
      * what the script names: every index and queue when no profile is left, else the freshness
      * indexes of the sources left without data.

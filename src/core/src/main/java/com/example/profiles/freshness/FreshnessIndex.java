@@ -7,7 +7,6 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.zip.CRC32;
 
@@ -191,16 +190,14 @@ public class FreshnessIndex {
             if (additions.isEmpty()) {
                 return all(commands);
             }
-            AtomicBoolean erased = new AtomicBoolean();
-            Uni<Boolean> check = erasedSince(batch, deadline).invoke(erased::set);
-            Uni<Void> withdraw = Uni.createFrom().deferred(() -> erased.get() ? withdrawWhereErased(byUser(additions), deadline) : Uni.createFrom().voidItem());
+            Uni<Boolean> erasureSeen = erasedSince(batch, deadline).memoize().indefinitely();
             if (redis.runsInOrder()) {
                 // Written right behind the additions, the reading is taken after them: the check
                 // needs no round trip of its own (an event alone then waits for two, not three).
-                commands.add(check);
-                return all(commands).flatMap(done -> withdraw);
+                commands.add(erasureSeen);
             }
-            return all(commands).flatMap(done -> check).flatMap(done -> withdraw);
+            return all(commands).flatMap(done -> erasureSeen)
+                    .flatMap(erased -> erased ? withdrawWhereErased(byUser(additions), deadline) : Uni.createFrom().voidItem());
         }).onFailure(failure -> !(failure instanceof ProfileStoreUnavailableException)) // the count's INCR or GET
                 .transform(e -> new ProfileStoreUnavailableException("Redis did not update the freshness index: " + e.getMessage(), e));
     }

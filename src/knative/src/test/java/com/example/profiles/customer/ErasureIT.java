@@ -20,6 +20,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 
 import jakarta.inject.Inject;
 
@@ -250,7 +251,7 @@ class ErasureIT {
                 post(change(user(), "c", 1000, t - 60_000)).body("status", equalTo("APPLIED"));
             }
             Map<String, Long> calls = CommandStats.calls(List.of(redis()));
-            if (attempt < 3 && !java.util.Objects.equals(epoch, RedisCommands.call(redis(), "GET", FreshnessIndex.ERASURE_EPOCH))) {
+            if (attempt < 3 && !Objects.equals(epoch, RedisCommands.call(redis(), "GET", FreshnessIndex.ERASURE_EPOCH))) {
                 continue; // an erasure elsewhere came in between: then the check is due
             }
             long scripts = calls.getOrDefault("evalsha", 0L) + calls.getOrDefault("eval", 0L);
